@@ -1,0 +1,135 @@
+import Foundation
+
+/// Writes single plan actions into the embedded store's users and links, with reused prepared statements.
+final class UserWriter {
+    /// An action that cannot be applied; the rest of the run goes on.
+    struct Failure: Error {
+        /// A short machine-readable code for the provisioning log (`stalePlan`, `targetMissing`, `uniqueness`).
+        let code: String
+        let message: String
+    }
+
+    private let database: Database
+    private let selectUser: Statement
+    private let insertUser: Statement
+    private let updateUser: Statement
+    private let deleteUser: Statement
+
+    private static let columns: [(name: String, path: SCIMPath)] = [
+        ("display_name", SCIMPath(attribute: "displayName")),
+        ("title", SCIMPath(attribute: "title")),
+        ("email", SCIMPath(attribute: "emails", typeFilter: "work", subAttribute: "value")),
+        ("given_name", SCIMPath(attribute: "name", subAttribute: "givenName")),
+        ("family_name", SCIMPath(attribute: "name", subAttribute: "familyName")),
+        ("locality", SCIMPath(attribute: "addresses", typeFilter: "work", subAttribute: "locality")),
+        ("organization", SCIMPath(schema: SCIMPath.enterpriseSchema, attribute: "organization")),
+        ("department", SCIMPath(schema: SCIMPath.enterpriseSchema, attribute: "department")),
+    ]
+
+    init(database: Database) throws(StoreError) {
+        self.database = database
+        let names = Self.columns.map(\.name)
+        selectUser = try database.prepare("SELECT version, resource, created, user_name FROM users WHERE id = ?")
+        insertUser = try database.prepare("""
+            INSERT INTO users (id, external_id, user_name, user_name_key, active, \(names.joined(separator: ", ")),
+                resource, created, last_modified, version)
+            VALUES (?, ?, ?, ?, ?, \(names.map { _ in "?" }.joined(separator: ", ")), ?, ?, ?, ?)
+            """)
+        updateUser = try database.prepare("""
+            UPDATE users SET external_id = ?, user_name = ?, user_name_key = ?, active = ?,
+                \(names.map { "\($0) = ?" }.joined(separator: ", ")), resource = ?, last_modified = ?, version = ?
+            WHERE id = ?
+            """)
+        deleteUser = try database.prepare("DELETE FROM users WHERE id = ?")
+    }
+
+    /// Applies one action and returns the target id it concerned.
+    func apply(_ action: PlanAction, state: RunState, runID: Int64, at time: String) throws -> String? {
+        switch action.kind {
+        case .skip:
+            return nil
+        case .create:
+            guard let resource = action.resource else {
+                throw Failure(code: "invalidPlan", message: "create action without a resource")
+            }
+            let id = UUID().uuidString.lowercased()
+            try write(resource, id: id, created: time, version: 1, at: time, insert: true)
+            if let sourceID = action.sourceId { try state.link(sourceID: sourceID, targetID: id, runID: runID, at: time) }
+            return id
+        case .update, .disable, .link:
+            let (id, current) = try existing(action)
+            if !action.operations.isEmpty {
+                var resource = current.resource
+                for operation in action.operations {
+                    resource = resource.setting(operation.path, to: operation.op == .remove ? nil : operation.value)
+                }
+                try write(resource, id: id, created: current.created, version: current.version + 1, at: time, insert: false)
+            }
+            if let sourceID = action.sourceId { try state.link(sourceID: sourceID, targetID: id, runID: runID, at: time) }
+            return id
+        case .delete:
+            let (id, _) = try existing(action)
+            try deleteUser.run(.text(id))
+            try state.unlink(targetID: id)
+            return id
+        }
+    }
+
+    /// The target user an action concerns, refused if it is gone or changed since the plan.
+    private func existing(_ action: PlanAction) throws -> (String, (resource: JSONValue, version: Int, created: String)) {
+        guard let id = action.targetId else { throw Failure(code: "invalidPlan", message: "\(action.kind.rawValue) action without a targetId") }
+        try selectUser.bind([.text(id)])
+        defer { selectUser.reset() }
+        guard try selectUser.step() else {
+            throw Failure(code: "targetMissing", message: "target user \(id) no longer exists")
+        }
+        let version = selectUser.int(0)
+        if let planned = action.version, planned != SQLiteStore.etag(version) {
+            throw Failure(code: "stalePlan", message: "target user \(id) changed since the plan (version \(planned), now \(SQLiteStore.etag(version)))")
+        }
+        let resource = try SQLiteStore.parseResource(selectUser, column: 1)
+        return (id, (resource, version, selectUser.text(2)))
+    }
+
+    /// Inserts or rewrites a user from its resource, keeping the columns in step with the JSON.
+    private func write(_ resource: JSONValue, id: String, created: String, version: Int, at time: String, insert: Bool) throws {
+        guard let userName = resource.member("userName")?.stringValue, !userName.isEmpty else {
+            throw Failure(code: "invalidResource", message: "the resource has no userName")
+        }
+        let key = IdentityKey.normalize(userName)
+        let externalId = resource.member("externalId")?.stringValue
+        let active = resource.member("active")?.boolValue ?? true
+        let meta: JSONValue = .object([
+            "resourceType": .string("User"), "created": .string(created), "lastModified": .string(time),
+            "version": .string(SQLiteStore.etag(version)), "location": .string("Users/\(id)"),
+        ])
+        var full = resource.setting(SCIMPath(attribute: "id"), to: .string(id))
+        full = full.setting(SCIMPath(attribute: "meta"), to: meta)
+        let json = JSONWriter.write(full, pretty: false)
+        let attributes = Self.columns.map { SQLValue(resource.value(at: $0.path).flatMap(SCIMValue.init(json:)).map(\.text)) }
+        do {
+            if insert {
+                try insertUser.run(values: [.text(id), SQLValue(externalId), .text(userName), .text(key), SQLValue(active)]
+                    + attributes + [.text(json), .text(created), .text(time), .integer(Int64(version))])
+            } else {
+                try updateUser.run(values: [SQLValue(externalId), .text(userName), .text(key), SQLValue(active)]
+                    + attributes + [.text(json), .text(time), .integer(Int64(version)), .text(id)])
+            }
+        } catch {
+            if case .sqlite(code: 2067, _, _) = error {
+                throw Failure(code: "uniqueness", message: "userName \(userName) is already taken by another target user")
+            }
+            throw error
+        }
+    }
+}
+
+extension SCIMValue {
+    /// The value as a column's text.
+    var text: String {
+        switch self {
+        case .string(let s): return s
+        case .bool(let b): return b ? "true" : "false"
+        }
+    }
+}

@@ -1,0 +1,51 @@
+/// What a run will do: the reviewed unit between planning and applying (DESIGN §5, `formatVersion` 1).
+public struct Plan: Sendable, Equatable {
+    public static let formatVersion = 1
+
+    /// The export the plan was computed from.
+    public struct SnapshotInfo: Sendable, Equatable {
+        public var sha256: String
+        public var users: Int
+        public var inScope: Int
+    }
+
+    /// The store or endpoint the plan applies to, and its state when planned.
+    public struct TargetInfo: Sendable, Equatable {
+        public var kind: String
+        public var location: String
+        /// Changes whenever the target's users or links change; a plan applies only to the same fingerprint.
+        public var fingerprint: String
+    }
+
+    public var createdAt: String
+    public var snapshot: SnapshotInfo
+    public var target: TargetInfo
+    /// Actions in plan order (`PlanAction.planOrder`).
+    public var actions: [PlanAction]
+    /// Matched users already as they should be.
+    public var noChange: Int
+    /// Users disabled in the directory and never provisioned: counted, not listed (Entra does not
+    /// provision disabled users, entra-provisioning.md §1).
+    public var notProvisioned: Int
+
+    public init(
+        createdAt: String, snapshot: SnapshotInfo, target: TargetInfo, actions: [PlanAction], noChange: Int, notProvisioned: Int = 0
+    ) {
+        self.createdAt = createdAt
+        self.snapshot = snapshot
+        self.target = target
+        self.actions = actions.sorted(by: PlanAction.planOrder)
+        self.noChange = noChange
+        self.notProvisioned = notProvisioned
+    }
+
+    /// The number of actions of `kind`.
+    public func count(_ kind: PlanAction.Kind) -> Int {
+        actions.reduce(0) { $0 + ($1.kind == kind ? 1 : 0) }
+    }
+
+    /// Whether applying would change the target (anything but skips).
+    public var hasChanges: Bool {
+        actions.contains { $0.kind != .skip }
+    }
+}

@@ -1,0 +1,80 @@
+/// One thing the plan will do to one user, or decline to do with a reason (DESIGN §5).
+public struct PlanAction: Sendable, Equatable {
+    /// What happens to the user. The order of the cases is the order of the plan.
+    public enum Kind: String, Sendable, CaseIterable, Comparable {
+        /// POST a new User.
+        case create
+        /// PATCH a matched or managed User.
+        case update
+        /// Record that an existing User matched (no attribute changes): it is managed from now on.
+        case link
+        /// Set `active` false on a managed User.
+        case disable
+        /// DELETE a managed User.
+        case delete
+        /// Do nothing, for the reason given.
+        case skip
+
+        public static func < (lhs: Kind, rhs: Kind) -> Bool {
+            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        }
+    }
+
+    /// Why a user is disabled, deleted or skipped.
+    public enum Reason: String, Sendable {
+        case disabledInSource
+        case missingFromSnapshot
+        case outOfScope
+        case duplicateSourceEntries
+        case duplicateTargetEntries
+        case missingMatchingAttribute
+        case identityConflict
+        case mappingFailed
+        case notProvisionedWhileDisabled
+    }
+
+    public var kind: Kind
+    public var sourceId: String?
+    public var targetId: String?
+    public var userName: String
+    public var externalId: String?
+    public var reason: Reason?
+    public var detail: String?
+    /// The target's `meta.version` when planned: applying refuses if the user changed since.
+    public var version: String?
+    /// The matching attribute that linked an unmanaged target user (`externalId`, `userName`).
+    public var matchedOn: String?
+    /// For `create`: the full SCIM User to create.
+    public var resource: JSONValue?
+    /// For `update` and `disable`: the PATCH operations, and the same as old/new pairs for review.
+    public var operations: [PatchOperation]
+    public var changes: [AttributeChange]
+
+    public init(
+        kind: Kind, sourceId: String? = nil, targetId: String? = nil, userName: String, externalId: String? = nil,
+        reason: Reason? = nil, detail: String? = nil, version: String? = nil, matchedOn: String? = nil,
+        resource: JSONValue? = nil, operations: [PatchOperation] = [], changes: [AttributeChange] = []
+    ) {
+        self.kind = kind
+        self.sourceId = sourceId
+        self.targetId = targetId
+        self.userName = userName
+        self.externalId = externalId
+        self.reason = reason
+        self.detail = detail
+        self.version = version
+        self.matchedOn = matchedOn
+        self.resource = resource
+        self.operations = operations
+        self.changes = changes
+    }
+
+    /// The order of actions within a plan: by kind, then by case-folded userName, then by ids.
+    static func planOrder(_ a: PlanAction, _ b: PlanAction) -> Bool {
+        if a.kind != b.kind { return a.kind < b.kind }
+        let ka = IdentityKey.normalize(a.userName), kb = IdentityKey.normalize(b.userName)
+        if ka != kb { return ka < kb }
+        if a.sourceId != b.sourceId { return (a.sourceId ?? "") < (b.sourceId ?? "") }
+        return (a.targetId ?? "") < (b.targetId ?? "")
+    }
+}

@@ -1,0 +1,212 @@
+/// The Planning stage: turns matched users into create / update / link / disable / delete / skip actions.
+///
+/// Rules (DESIGN §2, entra-provisioning.md §1-§2): only managed users (linked by an earlier run) are
+/// ever disabled or deleted; a managed user missing from the snapshot is disabled, or deleted when
+/// `deleteMissing` is set; a user disabled in the directory is never created; an update sends only
+/// the operations that change something.
+public struct Planner: Sendable {
+    /// The target's users and the links this job keeps to them.
+    public struct TargetState: Sendable {
+        public var users: [TargetUser]
+        /// Source id -> target id for every user this job created or matched.
+        public var links: [String: String]
+        public var kind: String
+        public var location: String
+        public var fingerprint: String
+
+        public init(users: [TargetUser], links: [String: String], kind: String, location: String, fingerprint: String) {
+            self.users = users
+            self.links = links
+            self.kind = kind
+            self.location = location
+            self.fingerprint = fingerprint
+        }
+    }
+
+    public struct Options: Sendable {
+        /// Delete, rather than disable, managed users missing from the snapshot.
+        public var deleteMissing = false
+
+        public init(deleteMissing: Bool = false) {
+            self.deleteMissing = deleteMissing
+        }
+    }
+
+    public let mapping: Mapping
+    public let options: Options
+
+    public init(mapping: Mapping, options: Options = Options()) {
+        self.mapping = mapping
+        self.options = options
+    }
+
+    /// Plans the run that takes `target` to what `snapshot` says.
+    public func plan(snapshot: Snapshot, target: TargetState, createdAt: String) -> Plan {
+        let mapper = Mapper(mapping: mapping)
+        let matcher = Matcher(targets: target.users, links: target.links, matchingPaths: mapping.matchingPaths)
+        var actions: [PlanAction] = []
+        var noChange = 0
+        var notProvisioned = 0
+
+        // Map everyone first: source-side duplicates can only be seen across the whole snapshot.
+        var desired: [DesiredUser] = []
+        desired.reserveCapacity(snapshot.users.count)
+        for user in snapshot.users {
+            do {
+                desired.append(try mapper.map(user))
+            } catch {
+                actions.append(skip(user, .mappingFailed, "\(user.origin): \(error)"))
+            }
+        }
+        let duplicates = sourceDuplicates(desired)
+
+        var outcomes: [(DesiredUser, Matcher.Outcome)] = []
+        outcomes.reserveCapacity(desired.count)
+        var claims: [Int: [String]] = [:]
+        for user in desired {
+            if let detail = duplicates[user.source.id] {
+                actions.append(skip(user.source, .duplicateSourceEntries, detail, userName: user.userName))
+                continue
+            }
+            let outcome = matcher.match(user)
+            switch outcome {
+            case .linked(let index), .matched(let index, _): claims[index, default: []].append(user.source.id)
+            default: break
+            }
+            outcomes.append((user, outcome))
+        }
+
+        for (user, outcome) in outcomes {
+            switch outcome {
+            case .refused(let reason, let detail):
+                actions.append(skip(user.source, reason, detail, userName: user.userName))
+            case .unmatched:
+                if !user.active { notProvisioned += 1; continue }
+                actions.append(PlanAction(
+                    kind: .create, sourceId: user.source.id, userName: user.userName ?? user.source.id,
+                    externalId: user.externalId, resource: .userResource(user.createValues)
+                ))
+            case .linked(let index), .matched(let index, _):
+                let claimants = claims[index] ?? []
+                if claimants.count > 1 {
+                    let detail = "source users \(claimants.sorted().joined(separator: ", ")) all match target user \(target.users[index].id)"
+                    actions.append(skip(user.source, .duplicateSourceEntries, detail, userName: user.userName))
+                    continue
+                }
+                var matchedOn: SCIMPath?
+                if case .matched(_, let path) = outcome { matchedOn = path }
+                if let action = change(user, target.users[index], matchedOn: matchedOn) {
+                    actions.append(action)
+                } else {
+                    noChange += 1
+                }
+            }
+        }
+
+        let present = Set(snapshot.users.map(\.id))
+        for (sourceID, targetID) in target.links where !present.contains(sourceID) {
+            guard let index = matcher.target(id: targetID) else { continue }
+            let user = target.users[index]
+            if options.deleteMissing {
+                actions.append(PlanAction(
+                    kind: .delete, sourceId: sourceID, targetId: user.id, userName: user.userName,
+                    reason: .missingFromSnapshot, version: user.version
+                ))
+            } else if user.active {
+                actions.append(disable(user, sourceID: sourceID, reason: .missingFromSnapshot, operations: []))
+            } else {
+                noChange += 1
+            }
+        }
+
+        return Plan(
+            createdAt: createdAt,
+            snapshot: .init(sha256: snapshot.sha256, users: snapshot.users.count, inScope: snapshot.users.count),
+            target: .init(kind: target.kind, location: target.location, fingerprint: target.fingerprint),
+            actions: actions,
+            noChange: noChange,
+            notProvisioned: notProvisioned
+        )
+    }
+
+    /// The action that brings a matched target user in line, or `nil` when it already is.
+    func change(_ user: DesiredUser, _ target: TargetUser, matchedOn: SCIMPath?) -> PlanAction? {
+        var operations: [PatchOperation] = []
+        var changes: [AttributeChange] = []
+        for path in mapping.targetPaths {
+            guard let new = user.updateValues[path] else { continue }
+            let old = target.value(at: path)
+            if let operation = PatchOperation.between(old, new, at: path) {
+                operations.append(operation)
+                changes.append(AttributeChange(path: path, old: old, new: new))
+            }
+        }
+        if target.active && !user.active {
+            return disable(target, sourceID: user.source.id, reason: .disabledInSource, operations: operations, changes: changes)
+                .with(matchedOn: matchedOn)
+        }
+        if operations.isEmpty {
+            guard let matchedOn else { return nil }
+            return PlanAction(
+                kind: .link, sourceId: user.source.id, targetId: target.id, userName: target.userName,
+                externalId: target.externalId, version: target.version, matchedOn: matchedOn.description
+            )
+        }
+        return PlanAction(
+            kind: .update, sourceId: user.source.id, targetId: target.id, userName: user.userName ?? target.userName,
+            externalId: user.externalId, version: target.version, matchedOn: matchedOn?.description,
+            operations: operations, changes: changes
+        )
+    }
+
+    /// A disable: `active` set false, plus any other changes the mapping asks for at the same time.
+    func disable(
+        _ target: TargetUser, sourceID: String, reason: PlanAction.Reason,
+        operations: [PatchOperation], changes: [AttributeChange] = []
+    ) -> PlanAction {
+        var operations = operations.filter { $0.path != .active }
+        var changes = changes.filter { $0.path != .active }
+        operations.insert(PatchOperation(op: .replace, path: .active, value: .bool(false)), at: 0)
+        changes.insert(AttributeChange(path: .active, old: .bool(true), new: .bool(false)), at: 0)
+        return PlanAction(
+            kind: .disable, sourceId: sourceID, targetId: target.id, userName: target.userName,
+            reason: reason, version: target.version, operations: operations, changes: changes
+        )
+    }
+
+    func skip(_ user: DirectoryUser, _ reason: PlanAction.Reason, _ detail: String, userName: String? = nil) -> PlanAction {
+        PlanAction(
+            kind: .skip, sourceId: user.id, userName: userName ?? user.text("userPrincipalName") ?? user.id,
+            reason: reason, detail: detail
+        )
+    }
+
+    /// Source users that share a matching value with another source user, with a sentence saying which.
+    func sourceDuplicates(_ users: [DesiredUser]) -> [String: String] {
+        var result: [String: String] = [:]
+        for path in mapping.matchingPaths {
+            var groups: [String: [DesiredUser]] = [:]
+            for user in users {
+                if let value = user.createValues[path], let key = Matcher.key(value, for: path) {
+                    groups[key, default: []].append(user)
+                }
+            }
+            for group in groups.values where group.count > 1 {
+                let ids = group.map(\.source.id).sorted().joined(separator: ", ")
+                let value = group[0].createValues[path]!
+                for user in group where result[user.source.id] == nil {
+                    result[user.source.id] = "source users \(ids) share \(path) \(value)"
+                }
+            }
+        }
+        return result
+    }
+}
+
+extension PlanAction {
+    func with(matchedOn path: SCIMPath?) -> PlanAction {
+        var copy = self
+        copy.matchedOn = path?.description
+        return copy
+    }
+}

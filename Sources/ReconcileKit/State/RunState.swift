@@ -1,0 +1,89 @@
+import Foundation
+
+/// The job's own records in SQLite: links (which target users it manages), runs, and the
+/// provisioning log (one row per action, Entra's provisioning logs in spirit, entra-provisioning.md §8).
+///
+/// Lives in the embedded store's file, or in the state file beside a live SCIM endpoint.
+final class RunState {
+    let database: Database
+    private let upsertLink: Statement
+    private let deleteLink: Statement
+    private let insertLog: Statement
+
+    /// Prepares the statements used per action, once per run.
+    init(database: Database) throws(StoreError) {
+        self.database = database
+        upsertLink = try database.prepare("""
+        INSERT INTO links (source_id, target_id, created, run_id) VALUES (?, ?, ?, ?)
+        ON CONFLICT (source_id) DO UPDATE SET target_id = excluded.target_id, run_id = excluded.run_id
+        WHERE target_id <> excluded.target_id
+        """)
+        deleteLink = try database.prepare("DELETE FROM links WHERE target_id = ?")
+        insertLog = try database.prepare("""
+        INSERT INTO provisioning_log
+            (run_id, change_id, time, action, status, source_id, target_id, user_name, changes, error_code, reason, duration_ms)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    }
+
+    /// One provisioning log record.
+    struct LogEntry {
+        var action: String
+        var status: String
+        var sourceID: String?
+        var targetID: String?
+        var userName: String?
+        var changes: [AttributeChange] = []
+        var errorCode: String?
+        var reason: String?
+        var durationMS: Double = 0
+    }
+
+    /// Records the start of a run and returns its id.
+    func beginRun(mode: String, snapshotSHA256: String?, at time: String) throws(StoreError) -> Int64 {
+        try database.prepare("INSERT INTO runs (started_at, mode, snapshot_sha256) VALUES (?, ?, ?)")
+            .run(.text(time), .text(mode), SQLValue(snapshotSHA256))
+        return database.lastInsertRowID
+    }
+
+    /// Records how a run ended.
+    func finishRun(_ id: Int64, outcome: String, counts: [PlanAction.Kind: Int], failed: Int, at time: String) throws(StoreError) {
+        let count = { (kind: PlanAction.Kind) in SQLValue.integer(Int64(counts[kind] ?? 0)) }
+        try database.prepare("""
+            UPDATE runs SET finished_at = ?, outcome = ?, created = ?, updated = ?, linked = ?, disabled = ?,
+                deleted = ?, skipped = ?, failed = ? WHERE id = ?
+            """).run(.text(time), .text(outcome), count(.create), count(.update), count(.link), count(.disable),
+                     count(.delete), count(.skip), .integer(Int64(failed)), .integer(id))
+    }
+
+    /// Marks `targetID` as managed for `sourceID` (a no-op when already so).
+    func link(sourceID: String, targetID: String, runID: Int64, at time: String) throws(StoreError) {
+        try upsertLink.run(.text(sourceID), .text(targetID), .text(time), .integer(runID))
+    }
+
+    /// Forgets the link to a deleted target user.
+    func unlink(targetID: String) throws(StoreError) {
+        try deleteLink.run(.text(targetID))
+    }
+
+    /// Appends one provisioning log record.
+    func log(_ entry: LogEntry, runID: Int64, at time: String) throws(StoreError) {
+        let changes = entry.changes.isEmpty ? SQLValue.null : .text(JSONWriter.write(
+            .array(entry.changes.map(\.json)), pretty: false))
+        try insertLog.run(
+            .integer(runID), .text(UUID().uuidString.lowercased()), .text(time), .text(entry.action), .text(entry.status),
+            SQLValue(entry.sourceID), SQLValue(entry.targetID), SQLValue(entry.userName), changes,
+            SQLValue(entry.errorCode), SQLValue(entry.reason), .real(entry.durationMS)
+        )
+    }
+}
+
+extension AttributeChange {
+    /// `{"attribute", "old", "new"}` as the plan file and the provisioning log write it.
+    var json: JSONValue {
+        var members: [String: JSONValue] = ["attribute": .string(path.description)]
+        members["old"] = old?.json ?? .null
+        members["new"] = new?.json ?? .null
+        return .object(members)
+    }
+}

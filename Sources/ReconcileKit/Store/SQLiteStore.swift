@@ -1,0 +1,70 @@
+import Foundation
+
+/// The embedded SCIM store: SCIM Users and this job's run state in one SQLite file.
+///
+/// Users keep the full resource JSON plus columns for identity (`user_name_key` is the NFC,
+/// case-folded userName, unique) and for the attributes of the default mapping, so the file can be
+/// queried with the `sqlite3` shell. Every change to users or links bumps the store's generation
+/// (by trigger), which with the store's random id makes the fingerprint a plan is checked against.
+public final class SQLiteStore {
+    public let path: String
+    let database: Database
+
+    /// Opens the store at `path`; `create` allows creating a missing one.
+    /// - Parameter notice: receives one line for stderr when the store is created.
+    public init(path: String, create: Bool, notice: (String) -> Void = { _ in }) throws {
+        self.path = path
+        self.database = try StoreFile.open(path, kind: .scim, create: create, created: notice)
+    }
+
+    /// The fingerprint of a store that does not exist yet: plans made against it apply to a new store.
+    public static let emptyFingerprint = "new"
+
+    /// Changes whenever a user or a link changes, by this job or anyone else.
+    public func fingerprint() throws(StoreError) -> String {
+        let generation = try database.scalarText("SELECT value FROM store_info WHERE key = 'generation'") ?? "0"
+        if generation == "0" { return Self.emptyFingerprint }
+        let storeID = try database.scalarText("SELECT value FROM store_info WHERE key = 'store_id'") ?? ""
+        return "\(storeID):\(generation)"
+    }
+
+    /// Every user in the store, in id order.
+    public func users() throws -> [TargetUser] {
+        var users: [TargetUser] = []
+        let statement = try database.prepare("SELECT id, external_id, user_name, active, version, resource FROM users ORDER BY id")
+        try statement.forEachRow { row in
+            let resource = try Self.parseResource(row, column: 5)
+            users.append(TargetUser(
+                id: row.text(0), externalId: row.optionalText(1), userName: row.text(2),
+                active: row.int(3) != 0, version: Self.etag(row.int(4)), resource: resource
+            ))
+        }
+        return users
+    }
+
+    /// Source id -> target id for every user this job manages.
+    public func links() throws -> [String: String] {
+        var links: [String: String] = [:]
+        let statement = try database.prepare("SELECT source_id, target_id FROM links")
+        try statement.forEachRow { row in
+            links[row.text(0)] = row.text(1)
+        }
+        return links
+    }
+
+    /// The users and links, as the Planner needs them.
+    public func targetState() throws -> Planner.TargetState {
+        Planner.TargetState(users: try users(), links: try links(), kind: "sqlite", location: path, fingerprint: try fingerprint())
+    }
+
+    /// `meta.version` as a weak ETag (RFC 7644 §3.14).
+    static func etag(_ version: Int) -> String { "W/\"\(version)\"" }
+
+    static func parseResource(_ row: Statement, column: Int32) throws(StoreError) -> JSONValue {
+        do {
+            return try row.withTextBytes(column) { bytes throws(JSONError) in try JSONReader.parse(bytes) }
+        } catch {
+            throw .sqlite(code: 0, message: "users.resource holds invalid JSON (\(error.message))", sql: "SELECT resource FROM users")
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+
+/// Opens a reconcile store file: recognises it, creates it with its schema, migrates it.
+///
+/// A reconcile file is an SQLite database whose `application_id` is `StoreFile.applicationID`, and
+/// whose `user_version` is the number of migrations applied. Anything else that exists at the path
+/// is refused before a single byte of it is written.
+enum StoreFile {
+    /// 'RCNC' in ASCII: marks the file as ours (SQLite file format §1.3.12).
+    static let applicationID: Int32 = 0x5243_4E43
+
+    /// What the store holds: `scim` = SCIM users and run state (the embedded store); `state` = run
+    /// state only (the state file kept beside a live SCIM endpoint).
+    enum Kind: String {
+        case scim
+        case state
+    }
+
+    /// Ordered migrations; migration N brings `user_version` from N-1 to N. Never edit a released one.
+    static let migrations: [String] = [
+        """
+        CREATE TABLE store_info (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE users (
+            id TEXT PRIMARY KEY,
+            external_id TEXT,
+            user_name TEXT NOT NULL,
+            user_name_key TEXT NOT NULL UNIQUE,
+            active INTEGER NOT NULL,
+            display_name TEXT,
+            title TEXT,
+            email TEXT,
+            given_name TEXT,
+            family_name TEXT,
+            locality TEXT,
+            organization TEXT,
+            department TEXT,
+            resource TEXT NOT NULL,
+            created TEXT NOT NULL,
+            last_modified TEXT NOT NULL,
+            version INTEGER NOT NULL
+        );
+        CREATE INDEX users_external_id ON users (external_id);
+        CREATE TABLE links (
+            source_id TEXT PRIMARY KEY,
+            target_id TEXT NOT NULL UNIQUE,
+            created TEXT NOT NULL,
+            run_id INTEGER
+        );
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            mode TEXT NOT NULL,
+            snapshot_sha256 TEXT,
+            outcome TEXT,
+            created INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            linked INTEGER NOT NULL DEFAULT 0,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            skipped INTEGER NOT NULL DEFAULT 0,
+            failed INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE provisioning_log (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs (id),
+            change_id TEXT NOT NULL,
+            time TEXT NOT NULL,
+            action TEXT NOT NULL,
+            status TEXT NOT NULL,
+            source_id TEXT,
+            target_id TEXT,
+            user_name TEXT,
+            changes TEXT,
+            error_code TEXT,
+            reason TEXT,
+            duration_ms REAL
+        );
+        CREATE INDEX provisioning_log_run ON provisioning_log (run_id);
+        CREATE INDEX provisioning_log_source ON provisioning_log (source_id);
+        INSERT INTO store_info (key, value) VALUES ('generation', '0');
+        CREATE TRIGGER users_insert_generation AFTER INSERT ON users BEGIN
+            UPDATE store_info SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';
+        END;
+        CREATE TRIGGER users_update_generation AFTER UPDATE ON users BEGIN
+            UPDATE store_info SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';
+        END;
+        CREATE TRIGGER users_delete_generation AFTER DELETE ON users BEGIN
+            UPDATE store_info SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';
+        END;
+        CREATE TRIGGER links_insert_generation AFTER INSERT ON links BEGIN
+            UPDATE store_info SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';
+        END;
+        CREATE TRIGGER links_update_generation AFTER UPDATE ON links BEGIN
+            UPDATE store_info SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';
+        END;
+        CREATE TRIGGER links_delete_generation AFTER DELETE ON links BEGIN
+            UPDATE store_info SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';
+        END;
+        """,
+    ]
+
+    /// Whether a store exists at `path` (as a file of any kind).
+    static func exists(_ path: String) -> Bool {
+        FileManager.default.fileExists(atPath: path)
+    }
+
+    /// Opens the store at `path`, creating it when missing (and `create` allows it), migrating it when older.
+    /// - Parameter created: called with a sentence for stderr when a new store was created.
+    /// - Throws: `StoreError.notAStore` for any existing file that is not ours; nothing is written to it.
+    static func open(_ path: String, kind: Kind, create: Bool, created: (String) -> Void = { _ in }) throws -> Database {
+        let isNew = !exists(path)
+        if isNew && !create {
+            throw StoreError.cannotOpen(path: path, message: "no such store; run with --apply to create it")
+        }
+        if !isNew {
+            guard Database.isSQLiteFile(path: path) else {
+                throw StoreError.notAStore(path: path, reason: "not an SQLite database")
+            }
+        }
+        let database = try Database(path: path, create: isNew)
+        if !isNew {
+            let id = try database.applicationID()
+            guard id == applicationID else {
+                throw StoreError.notAStore(path: path, reason: id == 0
+                    ? "an SQLite database of another program" : String(format: "application_id 0x%08x", id))
+            }
+            guard try database.scalarText("SELECT value FROM store_info WHERE key = 'kind'") == kind.rawValue else {
+                let expected = kind == .scim ? "an embedded SCIM store" : "a state file"
+                throw StoreError.notAStore(path: path, reason: "it is not \(expected)")
+            }
+        }
+        let version = try database.userVersion
+        if version > migrations.count {
+            throw StoreError.newerSchema(path: path, found: version, supported: migrations.count)
+        }
+        if isNew { try database.execute("PRAGMA journal_mode = WAL") }
+        try database.execute("PRAGMA synchronous = NORMAL")
+        if version < migrations.count {
+            try database.inTransaction {
+                if isNew {
+                    try database.setApplicationID(applicationID)
+                }
+                for migration in migrations[version...] {
+                    try database.execute(migration)
+                }
+                if isNew {
+                    let statement = try database.prepare("INSERT INTO store_info (key, value) VALUES (?, ?)")
+                    try statement.run(.text("kind"), .text(kind.rawValue))
+                    try statement.run(.text("store_id"), .text(UUID().uuidString.lowercased()))
+                }
+                try database.setUserVersion(migrations.count)
+            }
+            if isNew { created("created new \(kind == .scim ? "store" : "state file") \(path) (schema version \(migrations.count))") }
+        }
+        return database
+    }
+}

@@ -1,0 +1,41 @@
+/// A SCIM User as the target holds it now: its identity, state and full resource.
+public struct TargetUser: Sendable, Equatable {
+    /// The target's `id` (server-assigned, RFC 7643 §3.1).
+    public let id: String
+    public let externalId: String?
+    public let userName: String
+    public let active: Bool
+    /// `meta.version`, the resource's ETag (RFC 7644 §3.14); compared before changing the user.
+    public let version: String
+    /// The whole resource as JSON.
+    public let resource: JSONValue
+
+    public init(id: String, externalId: String?, userName: String, active: Bool, version: String, resource: JSONValue) {
+        self.id = id
+        self.externalId = externalId
+        self.userName = userName
+        self.active = active
+        self.version = version
+        self.resource = resource
+    }
+
+    /// Reads a User resource as a SCIM server returns it.
+    public init?(resource: JSONValue) {
+        guard let id = resource.member("id")?.stringValue,
+              let userName = resource.member("userName")?.stringValue else { return nil }
+        let externalId = resource.member("externalId")?.stringValue
+        self.init(
+            id: id,
+            externalId: externalId?.isEmpty == true ? nil : externalId,
+            userName: userName,
+            active: resource.member("active")?.boolValue ?? true,
+            version: resource.member("meta")?.member("version")?.stringValue ?? "",
+            resource: resource
+        )
+    }
+
+    /// The current value at a mapped path, or `nil` when the resource has none.
+    public func value(at path: SCIMPath) -> SCIMValue? {
+        resource.value(at: path).flatMap(SCIMValue.init(json:))
+    }
+}
