@@ -35,6 +35,10 @@ struct ExpressionEvaluator {
                 + (function.arity.upperBound == Int.max ? " or more" : "...\(function.arity.upperBound)")
                 + " arguments, got \(arguments.count)")
         }
+        // Checked here too, so a bad table fails when it is loaded rather than once per user.
+        if name.equalsIgnoringCase("Switch"), arguments.count % 2 != 0 {
+            throw .badArguments(function: name, reason: "keys and values must come in pairs")
+        }
         for argument in arguments { try validate(argument) }
     }
 

@@ -14,7 +14,7 @@ extension Plan {
     /// The plan as text for a terminal or a cron mail.
     public var text: String {
         var lines = ["Plan: \(summaryLine)."]
-        lines.append("Snapshot \(snapshot.users) users (sha256 \(snapshot.sha256.prefix(12))); target \(target.kind) \(target.location).")
+        lines.append("Snapshot \(snapshot.users) user\(snapshot.users == 1 ? "" : "s") (sha256 \(snapshot.sha256.prefix(12))); target \(target.kind) \(target.location).")
         if !hasChanges && count(.skip) == 0 {
             lines.append("")
             lines.append("Nothing to do: the target matches the snapshot.")

@@ -28,6 +28,7 @@ public struct PlanAction: Sendable, Equatable {
         case duplicateSourceEntries
         case duplicateTargetEntries
         case missingMatchingAttribute
+        case missingRequiredAttribute
         case identityConflict
         case mappingFailed
         case notProvisionedWhileDisabled

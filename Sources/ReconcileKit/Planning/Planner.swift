@@ -64,6 +64,11 @@ public struct Planner: Sendable {
         outcomes.reserveCapacity(desired.count)
         var claims: [Int: [String]] = [:]
         for user in desired {
+            let hasMatchingValue = mapping.matchingPaths.contains { user.createValues[$0] != nil }
+            guard user.userName != nil || !hasMatchingValue else {
+                actions.append(skip(user.source, .missingRequiredAttribute, "the mapping gives no userName, which SCIM requires (RFC 7643 §4.1.1)"))
+                continue
+            }
             if let detail = duplicates[user.source.id] {
                 actions.append(skip(user.source, .duplicateSourceEntries, detail, userName: user.userName))
                 continue
@@ -95,6 +100,11 @@ public struct Planner: Sendable {
                 }
                 var matchedOn: SCIMPath?
                 if case .matched(_, let path) = outcome { matchedOn = path }
+                // A disabled user is never provisioned: an account this job does not manage yet stays untouched.
+                if matchedOn != nil && !user.active {
+                    notProvisioned += 1
+                    continue
+                }
                 if let action = change(user, target.users[index], matchedOn: matchedOn) {
                     actions.append(action)
                 } else {

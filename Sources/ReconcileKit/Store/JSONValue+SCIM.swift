@@ -74,8 +74,9 @@ extension JSONValue {
         let key = memberKey("schemas")
         var schemas = members[key]?.arrayValue ?? []
         let listed = schemas.contains { $0.stringValue?.lowercased() == schema.lowercased() }
-        if present && !listed { schemas.append(.string(schema)) }
-        if !present && listed { schemas.removeAll { $0.stringValue?.lowercased() == schema.lowercased() } }
+        // Already as it should be: leave `schemas` alone (and absent, if the resource has none).
+        guard present != listed else { return self }
+        if present { schemas.append(.string(schema)) } else { schemas.removeAll { $0.stringValue?.lowercased() == schema.lowercased() } }
         members[key] = .array(schemas)
         return .object(members)
     }

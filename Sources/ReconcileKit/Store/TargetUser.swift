@@ -28,7 +28,7 @@ public struct TargetUser: Sendable, Equatable {
             id: id,
             externalId: externalId?.isEmpty == true ? nil : externalId,
             userName: userName,
-            active: resource.member("active")?.boolValue ?? true,
+            active: resource.member("active").flatMap(Self.boolean) ?? true,
             version: resource.member("meta")?.member("version")?.stringValue ?? "",
             resource: resource
         )
@@ -36,6 +36,19 @@ public struct TargetUser: Sendable, Equatable {
 
     /// The current value at a mapped path, or `nil` when the resource has none.
     public func value(at path: SCIMPath) -> SCIMValue? {
-        resource.value(at: path).flatMap(SCIMValue.init(json:))
+        guard let json = resource.value(at: path) else { return nil }
+        if Mapping.booleanPaths.contains(path), let flag = Self.boolean(json) { return .bool(flag) }
+        return SCIMValue(json: json)
+    }
+
+    /// A boolean as servers write it: JSON `true`/`false`, or the strings Entra itself sends
+    /// (`"True"`, `"False"`, entra-provisioning.md §2).
+    static func boolean(_ json: JSONValue) -> Bool? {
+        switch json {
+        case .bool(let flag): return flag
+        case .string(let text) where text.lowercased() == "true": return true
+        case .string(let text) where text.lowercased() == "false": return false
+        default: return nil
+        }
     }
 }
