@@ -24,6 +24,7 @@ enum Help {
           --apply-plan FILE     apply a reviewed plan file; refused (exit 6) if the store changed since
           --out FILE            also write the plan file (JSON) to FILE          (default: none)
           --format text|json    how the plan is printed on stdout                (default: text)
+          --config FILE         configuration file (JSON)           (default: none, UiPath mapping)
           --delete-missing      delete, not disable, managed users missing from the snapshot
                                                                                  (default: disable)
           --detailed-exitcode   exit 2 when the plan has changes                 (default: off)

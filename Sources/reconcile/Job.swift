@@ -17,7 +17,8 @@ enum Job {
         let state = try store?.targetState() ?? Planner.TargetState(
             users: [], links: [:], kind: "sqlite", location: options.store, fingerprint: SQLiteStore.emptyFingerprint)
 
-        let planner = Planner(mapping: .uiPath, options: .init(deleteMissing: options.deleteMissing))
+        let configuration = try options.config.map { path throws(ConfigurationError) in try Configuration.load(path: path) } ?? Configuration()
+        let planner = Planner(mapping: configuration.mapping, options: .init(deleteMissing: options.deleteMissing))
         let plan = planner.plan(snapshot: snapshot, target: state, createdAt: Timestamp.now())
         if let out = options.out { try writeAtomically(plan.fileText, to: out) }
         print(options.format == .json ? plan.fileText : plan.text, terminator: "")
@@ -48,7 +49,6 @@ enum Job {
             throw ApplyError.stalePlan(planned: plan.target.fingerprint, current: "no store at \(path)")
         }
         let store = try SQLiteStore(path: path, create: true, notice: printError)
-        printError("applying \(file): \(plan.summaryLine)")
         let result = try store.apply(plan, mode: "apply-plan", checkFingerprint: true)
         return report(result)
     }

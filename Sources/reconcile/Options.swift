@@ -18,6 +18,7 @@ struct RunOptions {
     var format = Format.text
     var detailedExitcode = false
     var deleteMissing = false
+    var config: String?
 }
 
 /// A small argument parser in argument-parser's manner: typed options, validation with messages that say what to do.
@@ -76,6 +77,7 @@ struct ArgumentParser {
                 options.format = format
             case "--detailed-exitcode": options.detailedExitcode = true
             case "--delete-missing": options.deleteMissing = true
+            case "--config": options.config = try value(for: argument)
             default: throw unknown(argument, in: nil)
             }
         }

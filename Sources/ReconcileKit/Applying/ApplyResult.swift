@@ -10,6 +10,13 @@ public struct ApplyResult: Sendable {
     /// Applied actions by kind (skips count as applied: they are logged).
     public var applied: [PlanAction.Kind: Int] = [:]
     public var failures: [Failure] = []
+    /// The target's fingerprint after applying.
+    public var fingerprint: String?
+
+    /// Actions that changed the target (everything applied but skips).
+    public var appliedChanges: Int {
+        applied.filter { $0.key != .skip }.values.reduce(0, +)
+    }
 
     /// `success` when every action was applied, `partial` otherwise.
     public var outcome: String { failures.isEmpty ? "success" : "partial" }
@@ -21,6 +28,8 @@ public enum ApplyError: Error, CustomStringConvertible, Equatable {
     case stalePlan(planned: String, current: String)
     /// The plan was made for another kind or location of target.
     case wrongTarget(planned: String, given: String)
+    /// The run stopped on an error after `applied` changes had been committed.
+    case interrupted(applied: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -29,6 +38,10 @@ public enum ApplyError: Error, CustomStringConvertible, Equatable {
                 + "nothing was applied: make a new plan with --plan, review it, and apply that"
         case let .wrongTarget(planned, given):
             return "the plan was made for \(planned), not \(given); nothing was applied"
+        case let .interrupted(applied, reason):
+            return applied == 0
+                ? "\(reason); nothing was applied"
+                : "\(reason); applying stopped after \(applied) changes were committed (the next run carries on from there)"
         }
     }
 }

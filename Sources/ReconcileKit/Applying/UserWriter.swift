@@ -2,13 +2,6 @@ import Foundation
 
 /// Writes single plan actions into the embedded store's users and links, with reused prepared statements.
 final class UserWriter {
-    /// An action that cannot be applied; the rest of the run goes on.
-    struct Failure: Error {
-        /// A short machine-readable code for the provisioning log (`stalePlan`, `targetMissing`, `uniqueness`).
-        let code: String
-        let message: String
-    }
-
     private let database: Database
     private let selectUser: Statement
     private let insertUser: Statement
@@ -44,17 +37,16 @@ final class UserWriter {
     }
 
     /// Applies one action and returns the target id it concerned.
-    func apply(_ action: PlanAction, state: RunState, runID: Int64, at time: String) throws -> String? {
+    func apply(_ action: PlanAction, at time: String) throws -> String {
         switch action.kind {
         case .skip:
-            return nil
+            throw ActionFailure(code: "invalidPlan", message: "a skip has nothing to apply")
         case .create:
             guard let resource = action.resource else {
-                throw Failure(code: "invalidPlan", message: "create action without a resource")
+                throw ActionFailure(code: "invalidPlan", message: "create action without a resource")
             }
             let id = UUID().uuidString.lowercased()
             try write(resource, id: id, created: time, version: 1, at: time, insert: true)
-            if let sourceID = action.sourceId { try state.link(sourceID: sourceID, targetID: id, runID: runID, at: time) }
             return id
         case .update, .disable, .link:
             let (id, current) = try existing(action)
@@ -65,27 +57,25 @@ final class UserWriter {
                 }
                 try write(resource, id: id, created: current.created, version: current.version + 1, at: time, insert: false)
             }
-            if let sourceID = action.sourceId { try state.link(sourceID: sourceID, targetID: id, runID: runID, at: time) }
             return id
         case .delete:
             let (id, _) = try existing(action)
             try deleteUser.run(.text(id))
-            try state.unlink(targetID: id)
             return id
         }
     }
 
     /// The target user an action concerns, refused if it is gone or changed since the plan.
     private func existing(_ action: PlanAction) throws -> (String, (resource: JSONValue, version: Int, created: String)) {
-        guard let id = action.targetId else { throw Failure(code: "invalidPlan", message: "\(action.kind.rawValue) action without a targetId") }
+        guard let id = action.targetId else { throw ActionFailure(code: "invalidPlan", message: "\(action.kind.rawValue) action without a targetId") }
         try selectUser.bind([.text(id)])
         defer { selectUser.reset() }
         guard try selectUser.step() else {
-            throw Failure(code: "targetMissing", message: "target user \(id) no longer exists")
+            throw ActionFailure(code: "targetMissing", message: "target user \(id) no longer exists")
         }
         let version = selectUser.int(0)
         if let planned = action.version, planned != SQLiteStore.etag(version) {
-            throw Failure(code: "stalePlan", message: "target user \(id) changed since the plan (version \(planned), now \(SQLiteStore.etag(version)))")
+            throw ActionFailure(code: "stalePlan", message: "target user \(id) changed since the plan (version \(planned), now \(SQLiteStore.etag(version)))")
         }
         let resource = try SQLiteStore.parseResource(selectUser, column: 1)
         return (id, (resource, version, selectUser.text(2)))
@@ -94,7 +84,7 @@ final class UserWriter {
     /// Inserts or rewrites a user from its resource, keeping the columns in step with the JSON.
     private func write(_ resource: JSONValue, id: String, created: String, version: Int, at time: String, insert: Bool) throws {
         guard let userName = resource.member("userName")?.stringValue, !userName.isEmpty else {
-            throw Failure(code: "invalidResource", message: "the resource has no userName")
+            throw ActionFailure(code: "invalidResource", message: "the resource has no userName")
         }
         let key = IdentityKey.normalize(userName)
         let externalId = resource.member("externalId")?.stringValue
@@ -117,7 +107,7 @@ final class UserWriter {
             }
         } catch {
             if case .sqlite(code: 2067, _, _) = error {
-                throw Failure(code: "uniqueness", message: "userName \(userName) is already taken by another target user")
+                throw ActionFailure(code: "uniqueness", message: "userName \(userName) is already taken by another target user")
             }
             throw error
         }

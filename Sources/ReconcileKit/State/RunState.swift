@@ -4,7 +4,7 @@ import Foundation
 /// provisioning log (one row per action, Entra's provisioning logs in spirit, entra-provisioning.md §8).
 ///
 /// Lives in the embedded store's file, or in the state file beside a live SCIM endpoint.
-final class RunState {
+public final class RunState {
     let database: Database
     private let upsertLink: Statement
     private let deleteLink: Statement

@@ -6,15 +6,34 @@ import Foundation
 /// case-folded userName, unique) and for the attributes of the default mapping, so the file can be
 /// queried with the `sqlite3` shell. Every change to users or links bumps the store's generation
 /// (by trigger), which with the store's random id makes the fingerprint a plan is checked against.
-public final class SQLiteStore {
+public final class SQLiteStore: ProvisioningTarget {
     public let path: String
     let database: Database
+    /// This store's links, runs and provisioning log, kept in the same file.
+    public let runState: RunState
+    private lazy var writer = Result { try UserWriter(database: database) }
+
+    public var kind: String { "sqlite" }
+    public var location: String { path }
+    /// Large enough to amortise commits, small enough to bound the work a crash loses.
+    public var batchSize: Int { 2_000 }
 
     /// Opens the store at `path`; `create` allows creating a missing one.
     /// - Parameter notice: receives one line for stderr when the store is created.
     public init(path: String, create: Bool, notice: (String) -> Void = { _ in }) throws {
         self.path = path
         self.database = try StoreFile.open(path, kind: .scim, create: create, created: notice)
+        self.runState = try RunState(database: database)
+    }
+
+    /// Writes one action's change to the users table (the Applier records links and the log).
+    public func apply(_ action: PlanAction, at time: String) throws -> String {
+        try writer.get().apply(action, at: time)
+    }
+
+    /// Applies `plan` to this store (see `Applier`).
+    public func apply(_ plan: Plan, mode: String, checkFingerprint: Bool, now: () -> String = Timestamp.now) throws -> ApplyResult {
+        try Applier(target: self, state: runState).apply(plan, mode: mode, checkFingerprint: checkFingerprint, now: now)
     }
 
     /// The fingerprint of a store that does not exist yet: plans made against it apply to a new store.

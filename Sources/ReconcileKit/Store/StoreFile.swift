@@ -112,50 +112,66 @@ enum StoreFile {
     /// - Parameter created: called with a sentence for stderr when a new store was created.
     /// - Throws: `StoreError.notAStore` for any existing file that is not ours; nothing is written to it.
     static func open(_ path: String, kind: Kind, create: Bool, created: (String) -> Void = { _ in }) throws -> Database {
-        let isNew = !exists(path)
-        if isNew && !create {
-            throw StoreError.cannotOpen(path: path, message: "no such store; run with --apply to create it")
+        if !exists(path) {
+            guard create else {
+                throw StoreError.cannotOpen(path: path, message: "no such store; run with --apply to create it")
+            }
+            try createFile(path, kind: kind)
+            created("created new \(kind == .scim ? "store" : "state file") \(path) (schema version \(migrations.count))")
         }
-        if !isNew {
-            guard Database.isSQLiteFile(path: path) else {
-                throw StoreError.notAStore(path: path, reason: "not an SQLite database")
-            }
+        guard Database.isSQLiteFile(path: path) else {
+            throw StoreError.notAStore(path: path, reason: "not an SQLite database")
         }
-        let database = try Database(path: path, create: isNew)
-        if !isNew {
-            let id = try database.applicationID()
-            guard id == applicationID else {
-                throw StoreError.notAStore(path: path, reason: id == 0
-                    ? "an SQLite database of another program" : String(format: "application_id 0x%08x", id))
-            }
-            guard try database.scalarText("SELECT value FROM store_info WHERE key = 'kind'") == kind.rawValue else {
-                let expected = kind == .scim ? "an embedded SCIM store" : "a state file"
-                throw StoreError.notAStore(path: path, reason: "it is not \(expected)")
-            }
+        let database = try Database(path: path, create: false)
+        let id = try database.applicationID()
+        guard id == applicationID else {
+            throw StoreError.notAStore(path: path, reason: id == 0
+                ? "an SQLite database of another program" : String(format: "application_id 0x%08x", id))
+        }
+        guard try database.scalarText("SELECT value FROM store_info WHERE key = 'kind'") == kind.rawValue else {
+            let expected = kind == .scim ? "an embedded SCIM store" : "a state file"
+            throw StoreError.notAStore(path: path, reason: "it is not \(expected)")
         }
         let version = try database.userVersion
         if version > migrations.count {
             throw StoreError.newerSchema(path: path, found: version, supported: migrations.count)
         }
-        if isNew { try database.execute("PRAGMA journal_mode = WAL") }
         try database.execute("PRAGMA synchronous = NORMAL")
         if version < migrations.count {
             try database.inTransaction {
-                if isNew {
-                    try database.setApplicationID(applicationID)
-                }
                 for migration in migrations[version...] {
                     try database.execute(migration)
                 }
-                if isNew {
-                    let statement = try database.prepare("INSERT INTO store_info (key, value) VALUES (?, ?)")
-                    try statement.run(.text("kind"), .text(kind.rawValue))
-                    try statement.run(.text("store_id"), .text(UUID().uuidString.lowercased()))
-                }
                 try database.setUserVersion(migrations.count)
             }
-            if isNew { created("created new \(kind == .scim ? "store" : "state file") \(path) (schema version \(migrations.count))") }
         }
         return database
+    }
+
+    /// Creates a complete new store under a temporary name and renames it into place, so a run killed
+    /// while creating leaves no half-made file at `path` that later runs would refuse as foreign.
+    private static func createFile(_ path: String, kind: Kind) throws {
+        let temporary = "\(path).creating-\(ProcessInfo.processInfo.processIdentifier)"
+        try? FileManager.default.removeItem(atPath: temporary)
+        do {
+            let database = try Database(path: temporary, create: true)
+            try database.execute("PRAGMA journal_mode = WAL")
+            try database.inTransaction {
+                try database.setApplicationID(applicationID)
+                for migration in migrations {
+                    try database.execute(migration)
+                }
+                let statement = try database.prepare("INSERT INTO store_info (key, value) VALUES (?, ?)")
+                try statement.run(.text("kind"), .text(kind.rawValue))
+                try statement.run(.text("store_id"), .text(UUID().uuidString.lowercased()))
+                try database.setUserVersion(migrations.count)
+            }
+        }
+        // The connection is closed here (deinit), which checkpoints and removes the -wal file.
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw StoreError.cannotOpen(path: path, message: "cannot move the new store into place: \(reason)")
+        }
     }
 }

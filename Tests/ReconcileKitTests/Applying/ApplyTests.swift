@@ -355,18 +355,18 @@ final class ApplyTests {
         let plan = try StoreFixtures.plan([StoreFixtures.alice(), StoreFixtures.bob(), StoreFixtures.carol()], against: store)
         #expect(plan.actions.map(\.userName) == ["alice@contoso.example", "Bob@Contoso.example", "carol@contoso.example"])
 
-        let error = try #require(throws: StoreError.self) {
+        let error = try #require(throws: ApplyError.self) {
             try self.store.apply(plan, mode: "apply", checkFingerprint: true)
         }
-        guard case .sqlite(let code, let message, let sql) = error else {
-            Issue.record("expected an SQLite error, got \(error)")
+        guard case .interrupted(let applied, let reason) = error else {
+            Issue.record("expected an interrupted run, got \(error)")
             return
         }
-        #expect(code == 1811)  // SQLITE_CONSTRAINT_TRIGGER
-        #expect(message == "refused by test trigger")
-        #expect(sql.contains("INSERT INTO users"))
-        #expect(!error.description.contains("carol"))
-        #expect(error.description.hasPrefix("SQLite error 1811 (refused by test trigger) in statement: INSERT INTO users"))
+        #expect(applied == 0)
+        #expect(reason.hasPrefix("SQLite error 1811 (refused by test trigger) in statement: INSERT INTO users"))
+        #expect(!reason.contains("carol"))
+        #expect(error.description.hasSuffix("; nothing was applied"))
+        #expect(try database.scalarText("SELECT outcome FROM runs") == "failed")
 
         #expect(try database.scalarInt("SELECT count(*) FROM users") == 0)
         #expect(try database.scalarInt("SELECT count(*) FROM links") == 0)

@@ -289,10 +289,9 @@ final class CommandLineTests {
         let plannedFingerprint = try #require(try CommandLineSupport.json(fileText)["target"]?["fingerprint"]?.stringValue)
         #expect(plannedFingerprint == (try CommandLineSupport.fingerprint(of: store)))
 
-        let applying = "reconcile: applying \(planFile): \(Self.dayTwoSummary)\n"
         let applied = try reconcile("--apply-plan", planFile, "--store", store)
         #expect(applied.status == 0)
-        #expect(applied.stderr == applying)
+        #expect(applied.stderr == "")
         #expect(applied.stdout == "Applied 5 changes in run 2.\n")
 
         let after = try reconcile("--snapshot", dayTwo, "--store", store, "--plan")
@@ -304,8 +303,7 @@ final class CommandLineTests {
         let again = try reconcile("--apply-plan", planFile, "--store", store)
         #expect(again.status == 6)
         #expect(again.stdout == "")
-        #expect(again.stderr == applying
-            + "reconcile: the store changed since the plan was made (planned against \(plannedFingerprint), now \(current)); "
+        #expect(again.stderr == "reconcile: the store changed since the plan was made (planned against \(plannedFingerprint), now \(current)); "
             + "nothing was applied: make a new plan with --plan, review it, and apply that\n")
         #expect(TestSupport.bytes(store) == bytes)
     }
@@ -334,9 +332,7 @@ final class CommandLineTests {
 
         let applied = try reconcile("--apply-plan", planFile, "--store", store)
         #expect(applied.status == 0)
-        #expect(applied.stderr == "reconcile: created new store \(store) (schema version 1)\n"
-            + "reconcile: applying \(planFile): 22 to create, 0 to update, 0 to link, 0 to disable, 0 to delete, "
-            + "0 skipped, 0 unchanged, 3 disabled and not provisioned\n")
+        #expect(applied.stderr == "reconcile: created new store \(store) (schema version 1)\n")
         #expect(applied.stdout == "Applied 22 changes in run 1.\n")
         #expect(try reconcile("--snapshot", dayOne, "--store", store, "--plan", "--detailed-exitcode").status == 0)
     }
@@ -354,8 +350,7 @@ final class CommandLineTests {
         let run = try reconcile("--apply-plan", planFile, "--store", store)
         #expect(run.status == 5)
         #expect(run.stdout == "Applied 4 changes in run 2; 1 failed (see stderr and the provisioning log).\n")
-        #expect(run.stderr == "reconcile: applying \(planFile): \(Self.dayTwoSummary)\n"
-            + "reconcile: failed: update anna.weber@contosopharma.example: target user \(annaID) changed since the plan "
+        #expect(run.stderr == "reconcile: failed: update anna.weber@contosopharma.example: target user \(annaID) changed since the plan "
             + "(version W/\"9\", now W/\"1\")\n")
 
         let users = try CommandLineSupport.users(of: store)

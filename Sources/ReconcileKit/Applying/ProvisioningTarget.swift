@@ -1,0 +1,35 @@
+/// Where users are provisioned: the embedded SQLite store, or a live SCIM 2.0 endpoint.
+///
+/// A target reads its users and applies one action at a time; everything around that (links, run
+/// records, the provisioning log, batching, fingerprint checks) is the `Applier`'s, the same for
+/// every target.
+public protocol ProvisioningTarget: AnyObject {
+    /// `sqlite` or `scim`, as plan files name it.
+    var kind: String { get }
+    /// The store's path or the endpoint's base URL.
+    var location: String { get }
+    /// Actions per state transaction: how much work a crash can make the next run redo.
+    var batchSize: Int { get }
+
+    /// Every user the target holds.
+    func users() throws -> [TargetUser]
+    /// Changes whenever the target's users (or this job's links to them) change.
+    func fingerprint() throws -> String
+    /// Applies one create, update, link, disable or delete and returns the target user's id.
+    /// - Throws: `ActionFailure` when only this action failed; any other error stops the run.
+    func apply(_ action: PlanAction, at time: String) throws -> String
+}
+
+/// One action that could not be applied; the rest of the run goes on.
+public struct ActionFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A short code for the provisioning log (`stalePlan`, `targetMissing`, `uniqueness`, `http500`).
+    public let code: String
+    public let message: String
+
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
