@@ -54,11 +54,13 @@ enum TestSupport {
         let stderr: String
     }
 
-    /// Runs the built binary with `arguments` and waits for it.
+    /// Runs the built binary (or `executable`) with `arguments` and waits for it.
     @discardableResult
-    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> Run {
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, executable: String = binary
+    ) throws -> Run {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
