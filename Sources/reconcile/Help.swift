@@ -3,6 +3,10 @@ enum Help {
     static func text(for topic: String) -> String {
         switch topic {
         case "export": return export
+        case "mapping": return mapping
+        case "check": return check
+        case "status": return status
+        case "logs": return logs
         default: return main
         }
     }
@@ -13,11 +17,24 @@ enum Help {
         USAGE:
           reconcile --snapshot PATH --store DB --plan [--out PLAN.json] [--format text|json]
           reconcile --snapshot PATH --store DB --apply
+          reconcile --snapshot PATH --store DB --recover
           reconcile --apply-plan PLAN.json --store DB
           reconcile export --store DB
+          reconcile status --store DB
+          reconcile logs --store DB [--user U] [--run ID] [--status S] [--action A] [--since T] [--format F]
+          reconcile mapping [--config FILE] [--format text|json]
+          reconcile check (--store DB | --target URL CREDENTIALS)
+
+          A live SCIM endpoint replaces --store DB with --target URL CREDENTIALS --state FILE, where
+          CREDENTIALS is --token-file F, --token-env NAME, or
+          --token-endpoint URL --client-id ID --client-secret-file F [--scope S].
 
         OPTIONS:
-          --snapshot PATH       Graph /users export: a page file, a JSON array, or a folder of pages
+          --snapshot PATH       the directory export: Graph /users pages (a file or a folder), a JSON
+                                array, PowerShell JSON, or an admin-center CSV (users or bulk template)
+          --snapshot-format F   json, csv or bulk-csv; auto judges each file     (default: auto)
+          --assignments PATH    appRoleAssignedTo + group member pages (a file or a folder):
+                                only assigned users are in scope        (default: none, all users)
           --store DB            the embedded SQLite SCIM store (created on first --apply)
           --plan                show what would change; change nothing
           --apply               plan, then apply the plan
@@ -30,12 +47,130 @@ enum Help {
           --detailed-exitcode   exit 2 when the plan has changes                 (default: off)
           -h, --help            show this help
 
+        SAFETY (unattended runs; the configuration file's "safety" section sets the same):
+          --deletion-threshold N|P%  at most N disables and deletes in one run, or P% of the managed
+                                users; over it nothing is applied, they are staged, exit 3 (default: 500)
+          --allow-deletions     apply disables and deletes over the threshold, after review (default: off)
+          --allow-shrink        accept an empty snapshot, or one with over 20% fewer users than the last
+                                successful run                                   (default: refused)
+          --recover             leave quarantine: check the target, clear the escrowed failures, apply
+                                everything                                       (default: off)
+          --break-lock          take the lock of a run on another host, which cannot be checked
+                                                                                 (default: off)
+          --notify-command CMD  run CMD with /bin/sh -c and a summary on stdin when a run is held,
+                                quarantined, fails or is partial                 (default: none)
+
+        LIVE SCIM ENDPOINT (in place of --store; secrets only from files or the environment):
+          --target URL          the endpoint's base URL: https, plain http only to loopback
+          --state FILE          local state file: links, runs, provisioning log, escrow
+                                (required with --target; created on the first --apply)
+          --token-file F        file holding the bearer token                    (default: none)
+          --token-env NAME      environment variable holding the bearer token    (default: none)
+          --token-endpoint URL  OAuth 2.0 token endpoint (client credentials)    (default: none)
+          --client-id ID        the OAuth client id                              (default: none)
+          --client-secret-file F
+                                file holding the OAuth client secret             (default: none)
+          --client-secret-env NAME
+                                environment variable holding the client secret   (default: none)
+          --scope S             scope asked for with the client credentials      (default: none)
+          --max-in-flight N     requests at once, 1 to 64                        (default: 8)
+          --no-bulk             one request per user, even where /Bulk is offered (default: off)
+          --timeout SECONDS     seconds without an answer before a request fails (default: 60)
+
         SUBCOMMANDS:
           export                print the store's users as a SCIM ListResponse
+          mapping               print the attribute mapping in effect (default, or --config FILE's)
+          check                 test the connection (Entra's Test Connection) and show what the target supports
+          status                recent runs, quarantine, escrowed failures, what to do next
+          logs                  the provisioning log, filtered, as text, JSON or CSV
 
         EXIT CODES:
           0 success or nothing to do · 1 error, nothing applied · 2 plan has changes (--detailed-exitcode)
-          5 partial: some actions failed · 6 stale plan · 64 usage error
+          3 deletion threshold exceeded: nothing applied, quarantined · 4 quarantined or locked: nothing applied
+          5 partial: some actions failed, escrowed for retry · 6 stale plan · 64 usage error
+
+        """
+
+    static let check = """
+        reconcile check: test the connection to the target, changing nothing.
+
+        For a live endpoint: GET /ServiceProviderConfig, then GET /Users?filter=userName eq "<random GUID>",
+        which must answer an empty ListResponse (Entra's Test Connection). Prints what the endpoint
+        supports (PATCH, Bulk and its limits, filter maxResults, sort, ETags); a failure is one line on
+        stderr and exit 1.
+
+        USAGE:
+          reconcile check --store DB
+          reconcile check --target URL (--token-file F | --token-env NAME | --token-endpoint URL
+                          --client-id ID (--client-secret-file F | --client-secret-env NAME) [--scope S])
+
+        OPTIONS:
+          --store DB            the embedded SQLite SCIM store to open
+          --target URL          the endpoint's base URL (credentials as for a run; see reconcile --help)
+          --timeout SECONDS     seconds without an answer before a request fails (default: 60)
+          -h, --help            show this help
+
+        """
+
+    static let mapping = """
+        reconcile mapping: print the attribute mapping a run uses: each SCIM target, its source (a
+        directory attribute, a constant or an expression), when it applies, its default and matching
+        precedence. --format json prints it as a configuration file's "mapping" section, to save and edit.
+
+        USAGE:
+          reconcile mapping [--config FILE] [--format text|json]
+
+        OPTIONS:
+          --config FILE         configuration file (JSON)           (default: none, UiPath mapping)
+          --format text|json    a table, or the configuration's own JSON shape   (default: text)
+          -h, --help            show this help
+
+        """
+
+    static let status = """
+        reconcile status: the job's health: quarantine, the run lock, recent runs with their counts,
+        escrowed failures with their next retry, and what to do next.
+
+        USAGE:
+          reconcile status --store DB [--format text|json]
+          reconcile status --state FILE [--format text|json]
+
+        OPTIONS:
+          --store DB            the embedded SQLite SCIM store
+          --state FILE          the state file of a live endpoint
+          --format text|json    text for people, JSON for monitoring            (default: text)
+          -h, --help            show this help
+
+        EXIT CODES:
+          0 healthy · 4 quarantined · 5 needs attention (escrowed failures, or the last run failed)
+
+        """
+
+    static let logs = """
+        reconcile logs: the provisioning log, one record per user and run: action (create, update,
+        link, disable, delete, staged, skip, noChange), status (success, failure, skipped), source and
+        target ids, modified properties, error code and reason, duration. Oldest first.
+
+        USAGE:
+          reconcile logs (--store DB | --state FILE) [FILTERS] [--format text|json|csv]
+
+        OPTIONS:
+          --store DB            the embedded SQLite SCIM store
+          --state FILE          the state file of a live endpoint
+          --user U              a userName (any case), source id or target id    (default: all)
+          --run ID              one run (reconcile status lists them)            (default: all)
+          --status S            success, failure or skipped                      (default: all)
+          --action A            create, update, link, disable, delete, staged, skip or noChange
+                                                                                 (default: all)
+          --since T, --until T  a time (2026-03-04T02:30:00Z), a date (2026-03-04) or an age
+                                (30m, 12h, 7d)                                    (default: all)
+          --limit N             only the newest N records                        (default: all)
+          --format F            text, json, or csv for spreadsheets (cells that would run as
+                                formulas are prefixed with ')                    (default: text)
+          -h, --help            show this help
+
+        Records older than the retention period (safety.logRetentionDays, default 30 days) are
+        deleted at the end of each run.
 
         """
 

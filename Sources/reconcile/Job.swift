@@ -4,33 +4,64 @@ import ReconcileKit
 /// Wires the pipeline stages for one run: load, map, match, plan, then print or apply.
 enum Job {
     static func run(_ options: RunOptions) throws -> ExitCode {
-        let snapshot = try SnapshotLoader().load(path: options.snapshot)
+        let snapshot = try SnapshotLoader().load(path: options.snapshot, format: options.snapshotFormat)
         for warning in snapshot.warnings { printError("warning: \(warning)") }
+        let assignments = try options.assignments.map { path throws(ScopingError) in try AssignmentsLoader().load(path: path) }
+        for warning in assignments?.warnings ?? [] { printError("warning: \(warning)") }
+        // Every input is read before the store is opened: a bad one must not leave a new, empty store behind.
+        let configuration = try options.config.map { path throws(ConfigurationError) in try Configuration.load(path: path) } ?? Configuration()
+
+        let settings = options.safety.settings(configuration.safety)
+        RunNotification.command = settings.notifyCommand
+        // An empty export must not create a store either: the partial-export guard comes first.
+        if options.endpoint == nil && !FileManager.default.fileExists(atPath: options.store) {
+            try PartialExportGuard.check(
+                snapshotUsers: snapshot.users.count, last: nil, limitPercent: settings.snapshotShrinkLimitPercent,
+                allowShrink: options.safety.allowShrink)
+        }
 
         let store: SQLiteStore?
-        if options.mode == .plan && !FileManager.default.fileExists(atPath: options.store) {
+        if options.endpoint != nil {
+            store = nil
+        } else if options.mode == .plan && !FileManager.default.fileExists(atPath: options.store) {
             printError("store \(options.store) does not exist yet; planning against an empty store (--apply creates it)")
             store = nil
         } else {
             store = try SQLiteStore(path: options.store, create: true, notice: printError)
         }
-        let state = try store?.targetState() ?? Planner.TargetState(
+        let emptyState = Planner.TargetState(
             users: [], links: [:], kind: "sqlite", location: options.store, fingerprint: SQLiteStore.emptyFingerprint)
 
-        let configuration = try options.config.map { path throws(ConfigurationError) in try Configuration.load(path: path) } ?? Configuration()
-        let planner = Planner(mapping: configuration.mapping, options: .init(deleteMissing: options.deleteMissing))
-        let plan = planner.plan(snapshot: snapshot, target: state, createdAt: Timestamp.now())
-        if let out = options.out { try writeAtomically(plan.fileText, to: out) }
-        print(options.format == .json ? plan.fileText : plan.text, terminator: "")
-
-        guard options.mode == .apply, let store else {
-            return options.detailedExitcode && plan.hasChanges ? .changes : .success
+        let scope = Scope(assignments: assignments, filters: configuration.scopingFilters)
+        // A live endpoint (--target) replaces the store: read with the mapping's matching attributes.
+        let endpoint = try options.endpoint.map { try $0.open(mapping: configuration.mapping, create: options.mode == .apply) }
+        defer { if let folder = endpoint?.temporary { try? FileManager.default.removeItem(atPath: folder) } }
+        let planner = Planner(mapping: configuration.mapping, options: .init(
+            deleteMissing: options.deleteMissing, skipOutOfScopeDeletions: configuration.skipOutOfScopeDeletions))
+        // An apply plans under the run lock (GuardedRun calls this), so no other run changes the target in between.
+        let makePlan = { () throws -> (Plan, Planner.TargetState) in
+            let target = try endpoint?.target.targetState(for: snapshot) ?? store?.targetState() ?? emptyState
+            return (planner.plan(snapshot: snapshot, target: target, createdAt: Timestamp.now(), scope: scope), target)
         }
-        let result = try store.apply(plan, mode: "apply", checkFingerprint: false)
-        return report(result)
+        let show = { (plan: Plan) throws in
+            for warning in plan.warnings { printError("warning: \(warning)") }
+            if let out = options.out { try writeAtomically(plan.fileText, to: out) }
+            print(options.format == .json ? plan.fileText : plan.text, terminator: "")
+        }
+        let runState = endpoint?.target.runState ?? store?.runState
+        if options.mode == .apply, let runState, let target: any ProvisioningTarget = endpoint?.target ?? store {
+            return try guarded(
+                target: target, state: runState, input: .snapshot(users: snapshot.users.count, sha256: snapshot.sha256, plan: makePlan),
+                mode: options.safety.recover ? .recover : .apply, safety: options.safety, settings: settings, show: show)
+        }
+        let plan = try preview(
+            try makePlan().0, state: endpoint?.temporary == nil ? runState : nil, snapshotUsers: snapshot.users.count,
+            safety: options.safety, settings: settings)
+        try show(plan)
+        return options.detailedExitcode && plan.hasChanges ? .changes : .success
     }
 
-    static func applyPlan(_ file: String, store path: String) throws -> ExitCode {
+    static func applyPlan(_ file: String, store path: String, options: RunOptions) throws -> ExitCode {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw PlanFileError.unreadable(file: file, reason: "no such file, or it cannot be opened")
         }
@@ -48,9 +79,13 @@ enum Job {
         if plan.target.fingerprint != SQLiteStore.emptyFingerprint && !FileManager.default.fileExists(atPath: path) {
             throw ApplyError.stalePlan(planned: plan.target.fingerprint, current: "no store at \(path)")
         }
+        let configuration = try options.config.map { path throws(ConfigurationError) in try Configuration.load(path: path) } ?? Configuration()
+        let settings = options.safety.settings(configuration.safety)
+        RunNotification.command = settings.notifyCommand
         let store = try SQLiteStore(path: path, create: true, notice: printError)
-        let result = try store.apply(plan, mode: "apply-plan", checkFingerprint: true)
-        return report(result)
+        return try guarded(
+            target: store, state: store.runState, input: .reviewed(plan), mode: .applyPlan, safety: options.safety,
+            settings: settings, show: { _ in })
     }
 
     /// Prints the result line (and each failure on stderr) and picks the exit code.

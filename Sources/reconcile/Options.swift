@@ -1,8 +1,15 @@
+import ReconcileKit
+
 /// What the command line asks for.
 enum Command {
     case run(RunOptions)
-    case applyPlan(planFile: String, store: String)
+    case applyPlan(planFile: String, store: String, options: RunOptions)
+    case status(StatusOptions)
+    case logs(LogsOptions)
     case export(store: String)
+    case mapping(config: String?, format: RunOptions.Format)
+    case check(CheckTarget)
+    case applyPlanToEndpoint(planFile: String, endpoint: EndpointOptions, options: RunOptions)
     case help(String)
 }
 
@@ -12,6 +19,9 @@ struct RunOptions {
     enum Format: String { case text, json }
 
     var snapshot = ""
+    /// `nil`: judged from each file's content.
+    var snapshotFormat: SnapshotFormat?
+    var assignments: String?
     var store = ""
     var mode = Mode.plan
     var out: String?
@@ -19,6 +29,10 @@ struct RunOptions {
     var detailedExitcode = false
     var deleteMissing = false
     var config: String?
+    /// A live SCIM endpoint (`--target URL` ...) instead of `--store`.
+    var endpoint: EndpointOptions?
+    /// `--allow-deletions`, `--deletion-threshold`, `--recover`, `--notify-command` ... (`SafetyOptions.swift`).
+    var safety = SafetyOptions()
 }
 
 /// A small argument parser in argument-parser's manner: typed options, validation with messages that say what to do.
@@ -50,6 +64,40 @@ struct ArgumentParser {
                 }
             }
             return .export(store: try required(store, "--store DB", in: "export"))
+        case "mapping":
+            arguments.removeFirst()
+            var config: String?
+            var format = RunOptions.Format.text
+            while let argument = next() {
+                switch argument {
+                case "--config": config = try value(for: argument)
+                case "--format":
+                    let text = try value(for: argument)
+                    guard let chosen = RunOptions.Format(rawValue: text) else { throw UsageError("--format takes text or json, not '\(text)'") }
+                    format = chosen
+                default: throw unknown(argument, in: "mapping")
+                }
+            }
+            return .mapping(config: config, format: format)
+        case "status":
+            return .status(try SubcommandParser.status(Array(arguments.dropFirst())))
+        case "logs":
+            return .logs(try SubcommandParser.logs(Array(arguments.dropFirst())))
+        case "check":
+            arguments.removeFirst()
+            var store: String?
+            var endpoint: EndpointOptions?
+            while let argument = next() {
+                if argument == "--store" { store = try value(for: argument); continue }
+                guard try EndpointOptions.consume(argument, into: &endpoint, value: { () throws(UsageError) in try value(for: argument) }) else {
+                    throw unknown(argument, in: "check")
+                }
+            }
+            if let endpoint {
+                guard store == nil else { throw UsageError("--store and --target cannot be combined: choose one") }
+                return .check(.endpoint(try endpoint.validated(needsState: false)))
+            }
+            return .check(.store(try required(store, "--store DB or --target URL", in: "check")))
         case .none:
             throw UsageError("missing arguments: give --snapshot PATH --store DB with --plan or --apply, or --apply-plan FILE --store DB")
         default:
@@ -64,9 +112,17 @@ struct ArgumentParser {
         while let argument = next() {
             switch argument {
             case "--snapshot": snapshot = try value(for: argument)
+            case "--snapshot-format":
+                let text = try value(for: argument)
+                guard text == "auto" || SnapshotFormat(rawValue: text) != nil else {
+                    throw UsageError("--snapshot-format takes auto, json, csv or bulk-csv, not '\(text)'")
+                }
+                options.snapshotFormat = SnapshotFormat(rawValue: text)
+            case "--assignments": options.assignments = try value(for: argument)
             case "--store": store = try value(for: argument)
             case "--plan": modes.append(argument); options.mode = .plan
             case "--apply": modes.append(argument); options.mode = .apply
+            case "--recover": modes.append(argument); options.mode = .apply; options.safety.recover = true
             case "--apply-plan": modes.append(argument); planFile = try value(for: argument)
             case "--out": options.out = try value(for: argument)
             case "--format":
@@ -78,7 +134,13 @@ struct ArgumentParser {
             case "--detailed-exitcode": options.detailedExitcode = true
             case "--delete-missing": options.deleteMissing = true
             case "--config": options.config = try value(for: argument)
-            default: throw unknown(argument, in: nil)
+            default:
+                if try SafetyOptions.consume(argument, into: &options.safety, value: { () throws(UsageError) in try value(for: argument) }) {
+                    continue
+                }
+                guard try EndpointOptions.consume(argument, into: &options.endpoint, value: { () throws(UsageError) in try value(for: argument) }) else {
+                    throw unknown(argument, in: nil)
+                }
             }
         }
         guard modes.count <= 1 else {
@@ -88,11 +150,23 @@ struct ArgumentParser {
             guard snapshot == nil else {
                 throw UsageError("--apply-plan applies the plan as reviewed and takes no --snapshot")
             }
-            return .applyPlan(planFile: planFile, store: try required(store, "--store DB", in: nil))
+            guard options.assignments == nil && options.snapshotFormat == nil else {
+                throw UsageError("--apply-plan applies the plan as reviewed and takes no --assignments or --snapshot-format")
+            }
+            if let endpoint = options.endpoint {
+                guard store == nil else { throw UsageError("--store and --target cannot be combined: choose one") }
+                return .applyPlanToEndpoint(planFile: planFile, endpoint: try endpoint.validated(needsState: true), options: options)
+            }
+            return .applyPlan(planFile: planFile, store: try required(store, "--store DB", in: nil), options: options)
         }
         guard !modes.isEmpty else { throw UsageError("say what to do: --plan (show the changes) or --apply (make them)") }
         options.snapshot = try required(snapshot, "--snapshot PATH", in: nil)
-        options.store = try required(store, "--store DB", in: nil)
+        if let endpoint = options.endpoint {
+            guard store == nil else { throw UsageError("--store and --target cannot be combined: choose one") }
+            options.endpoint = try endpoint.validated(needsState: true)
+        } else {
+            options.store = try required(store, "--store DB", in: nil)
+        }
         return .run(options)
     }
 

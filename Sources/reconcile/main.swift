@@ -6,6 +6,8 @@ enum ExitCode: Int32 {
     case success = 0
     case failure = 1
     case changes = 2
+    case thresholdExceeded = 3
+    case quarantined = 4
     case partial = 5
     case stalePlan = 6
     case usage = 64
@@ -32,11 +34,33 @@ func run() -> ExitCode {
             let opened = try SQLiteStore(path: store, create: false)
             print(try opened.exportListResponse(), terminator: "")
             return .success
+        case .run(let options) where options.mode == .apply:
+            let location = options.endpoint.map { StateLocation.stateFile($0.state ?? "") } ?? .store(options.store)
+            return RunNotification.around(CommandLine.arguments, location: location, notify: options.safety.notifyCommand) {
+                try Job.run(options)
+            }
         case .run(let options):
             return try Job.run(options)
-        case .applyPlan(let planFile, let store):
-            return try Job.applyPlan(planFile, store: store)
+        case .applyPlan(let planFile, let store, let options):
+            return RunNotification.around(CommandLine.arguments, location: .store(store), notify: options.safety.notifyCommand) {
+                try Job.applyPlan(planFile, store: store, options: options)
+            }
+        case .mapping(let config, let format):
+            return try Job.mapping(config: config, format: format)
+        case .status(let options):
+            return try Job.status(options)
+        case .logs(let options):
+            return try Job.logs(options)
+        case .check(let target):
+            return try Job.check(target)
+        case .applyPlanToEndpoint(let planFile, let endpoint, let options):
+            return RunNotification.around(CommandLine.arguments, location: .stateFile(endpoint.state ?? ""), notify: options.safety.notifyCommand) {
+                try Job.applyPlan(planFile, endpoint: endpoint, options: options)
+            }
         }
+    } catch let error as SafetyError {
+        printError(error.description)
+        return ExitCode(stoppedBy: error)
     } catch let error as ApplyError {
         printError(error.description)
         if case .stalePlan = error { return .stalePlan }

@@ -22,18 +22,23 @@ public struct Applier {
 
     /// Applies `plan`. With `checkFingerprint`, a plan made against another state of the target is
     /// refused inside the first transaction (under the write lock), before anything is written.
+    /// - Parameter runID: the run this apply belongs to, when it was recorded already (the run lock
+    ///   records it); `nil` records a new run in the first transaction.
     /// - Throws: `ApplyError.stalePlan` (nothing applied), `ApplyError.interrupted` (earlier
     ///   batches stay applied), or the error that stopped the run.
     public func apply(
-        _ plan: Plan, mode: String, checkFingerprint: Bool, now: () -> String = Timestamp.now
+        _ plan: Plan, mode: String, checkFingerprint: Bool, runID: Int64? = nil, now: () -> String = Timestamp.now
     ) throws -> ApplyResult {
-        let actions = plan.actions.sorted { Self.order.firstIndex(of: $0.kind)! < Self.order.firstIndex(of: $1.kind)! }
+        let batches = Self.batches(plan.actions, size: target.batchSize)
         // What the committed batches did; the batch in flight works on a copy.
         var committed: ApplyResult?
+        // Source id -> target id of this run's creates, for references to them (`Applier+References.swift`).
+        var created: [String: String] = [:]
         var start = 0
+        var stop: (any Error)?
         do {
             repeat {
-                let batch = actions[start..<min(start + target.batchSize, actions.count)]
+                let batch = batches[start]
                 var working = committed
                 try state.database.inTransaction {
                     if working == nil {
@@ -43,20 +48,22 @@ public struct Applier {
                                 throw ApplyError.stalePlan(planned: plan.target.fingerprint, current: current)
                             }
                         }
-                        working = ApplyResult(runID: try state.beginRun(mode: mode, snapshotSHA256: plan.snapshot.sha256, at: now()))
+                        working = ApplyResult(runID: try runID ?? state.beginRun(mode: mode, snapshotSHA256: plan.snapshot.sha256, at: now()))
                     }
-                    try applyBatch(batch, into: &working!, at: now())
+                    stop = try applyBatch(batch, into: &working!, created: &created, at: now())
                 }
                 committed = working
-                start += target.batchSize
-            } while start < actions.count
+                // A batch applied at once may end with the run stopping: what it did is committed first.
+                if let stop { throw stop }
+                start += 1
+            } while start < batches.count
         } catch let error as ApplyError {
             throw error
         } catch {
             // The failed batch rolled back, with the run record too if it was the first batch.
             try? state.database.inTransaction {
-                let runID = try committed?.runID ?? state.beginRun(mode: mode, snapshotSHA256: plan.snapshot.sha256, at: now())
-                try state.finishRun(runID, outcome: "failed", counts: committed?.applied ?? [:], failed: 0, at: now())
+                let failedRun = try committed?.runID ?? runID ?? state.beginRun(mode: mode, snapshotSHA256: plan.snapshot.sha256, at: now())
+                try state.finishRun(failedRun, outcome: "failed", counts: committed?.applied ?? [:], failed: 0, at: now())
             }
             throw ApplyError.interrupted(applied: committed?.appliedChanges ?? 0, reason: "\(error)")
         }
@@ -68,17 +75,34 @@ public struct Applier {
         return finished
     }
 
-    private func applyBatch(_ batch: ArraySlice<PlanAction>, into result: inout ApplyResult, at time: String) throws {
-        for action in batch {
+    /// Applies one batch inside the caller's transaction.
+    /// - Returns: the error that stops the run, when the target applied the batch at once and it
+    ///   stopped part-way: the actions it did apply are recorded first.
+    private func applyBatch(
+        _ batch: ArraySlice<PlanAction>, into result: inout ApplyResult, created: inout [String: String], at time: String
+    ) throws -> (any Error)? {
+        let batch = try resolvingReferences(batch, created: created, warnings: &result.warnings)
+        let outcomes = try target.apply(batch: Array(batch), at: time)
+        var stop: (any Error)?
+        for (position, action) in batch.enumerated() {
             let began = DispatchTime.now().uptimeNanoseconds
+            if let outcomes, case .failure(let error) = outcomes[position], !(error is ActionFailure) {
+                stop = stop ?? error
+                continue
+            }
             try state.database.execute("SAVEPOINT action")
             do {
                 var targetID: String?
                 if action.kind != .skip {
-                    let id = try target.apply(action, at: time)
+                    let id = try outcomes?[position].get() ?? target.apply(action, at: time)
                     targetID = id
                     switch action.kind {
                     case .delete: try state.unlink(targetID: id)
+                    case .create:
+                        if let sourceID = action.sourceId {
+                            try state.link(sourceID: sourceID, targetID: id, runID: result.runID, at: time)
+                            created[sourceID] = id
+                        }
                     default:
                         if let sourceID = action.sourceId { try state.link(sourceID: sourceID, targetID: id, runID: result.runID, at: time) }
                     }
@@ -94,9 +118,10 @@ public struct Applier {
                 entry.errorCode = failure.code
                 entry.reason = failure.message
                 try state.log(entry, runID: result.runID, at: time)
-                result.failures.append(.init(action: action, message: failure.message))
+                result.failures.append(.init(action: action, message: failure.message, code: failure.code))
             }
         }
+        return stop
     }
 }
 

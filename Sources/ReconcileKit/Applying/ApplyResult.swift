@@ -4,12 +4,16 @@ public struct ApplyResult: Sendable {
     public struct Failure: Sendable {
         public let action: PlanAction
         public let message: String
+        /// The `ActionFailure` code, as the provisioning log records it.
+        public var code: String? = nil
     }
 
     public let runID: Int64
     /// Applied actions by kind (skips count as applied: they are logged).
     public var applied: [PlanAction.Kind: Int] = [:]
     public var failures: [Failure] = []
+    /// Problems that did not fail an action, one sentence each (a manager left unset).
+    public var warnings: [String] = []
     /// The target's fingerprint after applying.
     public var fingerprint: String?
 

@@ -15,9 +15,24 @@ public protocol ProvisioningTarget: AnyObject {
     func users() throws -> [TargetUser]
     /// Changes whenever the target's users (or this job's links to them) change.
     func fingerprint() throws -> String
+    /// Checks that the target can be used at all ("Test Connection"), changing nothing: run before
+    /// every apply, and by a quarantined job to see whether the cause is gone.
+    /// - Throws: `TargetUnavailable` saying whether the target is unreachable or refused the
+    ///   credentials; any other error counts as unreachable.
+    func probe() throws
     /// Applies one create, update, link, disable or delete and returns the target user's id.
     /// - Throws: `ActionFailure` when only this action failed; any other error stops the run.
     func apply(_ action: PlanAction, at time: String) throws -> String
+    /// Applies a batch of actions at once (several requests in flight, or one SCIM Bulk request)
+    /// and returns each action's outcome in the batch's order: the target id, an `ActionFailure`,
+    /// or, for actions not attempted because the run stopped, the error that stopped it.
+    /// `nil` (the default) has the Applier apply them one at a time with `apply(_:at:)`.
+    func apply(batch: [PlanAction], at time: String) throws -> [Result<String, any Error>]?
+}
+
+extension ProvisioningTarget {
+    /// One at a time: the Applier calls `apply(_:at:)` per action, each within its own savepoint.
+    public func apply(batch: [PlanAction], at time: String) throws -> [Result<String, any Error>]? { nil }
 }
 
 /// One action that could not be applied; the rest of the run goes on.

@@ -6,6 +6,13 @@
 public struct Configuration: Sendable {
     /// The attribute mapping; the UiPath default when the file has none.
     public var mapping: Mapping = .uiPath
+    /// Attribute scoping filters (OR-ed; clauses in each AND-ed); none by default (`Configuration+Scoping.swift`).
+    public var scopingFilters: [ScopingFilter] = []
+    /// Entra's SkipOutOfScopeDeletions: leave managed users who leave scope as they are instead of disabling them.
+    public var skipOutOfScopeDeletions = false
+    /// The limits of unattended runs: deletion threshold, partial exports, quarantine, log retention,
+    /// notifications (`Configuration+Safety.swift`).
+    public var safety = SafetySettings()
 
     public init() {}
 
@@ -13,6 +20,10 @@ public struct Configuration: Sendable {
     static let sections: [String: @Sendable (inout Configuration, ConfigurationReader, JSONValue) throws(ConfigurationError) -> Void] = [
         "$schema": { _, _, _ in },
         "description": { _, _, _ in },
+        "mapping": Configuration.readMapping,
+        "safety": Configuration.readSafety,
+        "scopingFilters": Configuration.readScopingFilters,
+        "skipOutOfScopeDeletions": Configuration.readSkipOutOfScopeDeletions,
     ]
 
     /// Reads and checks the configuration file at `path`.

@@ -16,7 +16,7 @@ public struct AttributeMapping: Sendable, Equatable {
     }
 
     /// When the value flows: on every run, or only when the user is created (Entra's "Apply this mapping").
-    public enum Apply: String, Sendable, Equatable {
+    public enum Apply: String, Sendable, Equatable, CaseIterable {
         case always
         case onCreate
     }

@@ -4,8 +4,25 @@ public struct DesiredUser: Sendable, Equatable {
     public let source: DirectoryUser
     /// Every mapped value, as a create would write it (`defaultIfNull` applied).
     public let createValues: [SCIMPath: SCIMValue]
-    /// The values an update enforces: entries applied always, without defaults (`nil` means "clear it").
+    /// The values an update enforces: entries applied always, without defaults (`nil` means "clear it";
+    /// an entry with a `defaultIfNull` whose source is null is not enforced at all).
     public let updateValues: [SCIMPath: SCIMValue?]
+    /// Reference attributes (the enterprise `manager`) as the directory gives them: the referenced
+    /// user's directory id, which the Planner resolves to a target id through the links.
+    public let createReferences: [SCIMPath: String]
+    /// The references an update enforces (`nil` means "clear it").
+    public let updateReferences: [SCIMPath: String?]
+
+    public init(
+        source: DirectoryUser, createValues: [SCIMPath: SCIMValue], updateValues: [SCIMPath: SCIMValue?],
+        createReferences: [SCIMPath: String] = [:], updateReferences: [SCIMPath: String?] = [:]
+    ) {
+        self.source = source
+        self.createValues = createValues
+        self.updateValues = updateValues
+        self.createReferences = createReferences
+        self.updateReferences = updateReferences
+    }
 
     public var userName: String? {
         if case .string(let s)? = createValues[.userName] { return s }
@@ -25,48 +42,107 @@ public struct DesiredUser: Sendable, Equatable {
 }
 
 /// The Mapping stage: applies a `Mapping` to directory users.
+///
+/// The mapping is compiled once (`init`), then evaluated per user: source attributes by their
+/// lowercased name, expressions through `ExpressionEvaluator.Compiled`.
 public struct Mapper: Sendable {
     public let mapping: Mapping
+    private let compiled: [Entry]
+
+    private struct Entry: Sendable {
+        enum Source: Sendable {
+            case attribute(AttributeReader)
+            case constant(String)
+            case expression(Result<ExpressionEvaluator.Compiled, MappingError>, ignoreFlowIfNullOrEmpty: Bool)
+        }
+
+        let mapping: AttributeMapping
+        let type: SCIMUserSchema.AttributeType
+        let target: String
+        let source: Source
+    }
 
     public init(mapping: Mapping) {
         self.mapping = mapping
+        compiled = mapping.entries.map { entry in
+            let source: Entry.Source
+            switch entry.source {
+            case .attribute(let name): source = .attribute(AttributeReader(name))
+            case .constant(let value): source = .constant(value)
+            case .expression(let expression):
+                var ignoreFlow = false
+                if case .call(let name, _) = expression, name.equalsIgnoringCase("IgnoreFlowIfNullOrEmpty") { ignoreFlow = true }
+                source = .expression(Result { () throws(MappingError) in try ExpressionEvaluator.Compiled(expression) },
+                                     ignoreFlowIfNullOrEmpty: ignoreFlow)
+            }
+            return Entry(mapping: entry, type: SCIMUserSchema.type(of: entry.target), target: entry.target.description, source: source)
+        }
     }
 
     /// Maps one user. `inScope` feeds the computed `IsSoftDeleted` attribute.
-    /// - Throws: `MappingError` when a value cannot be converted to its target's type.
+    /// - Throws: `MappingError` when a value cannot be computed or converted to its target's type.
     public func map(_ user: DirectoryUser, inScope: Bool = true) throws(MappingError) -> DesiredUser {
-        let context = ExpressionEvaluator.Context(user: user, inScope: inScope)
+        var context = ExpressionEvaluator.Context(user: user, inScope: inScope)
         var createValues: [SCIMPath: SCIMValue] = [:]
         var updateValues: [SCIMPath: SCIMValue?] = [:]
-        createValues.reserveCapacity(mapping.entries.count)
-        updateValues.reserveCapacity(mapping.entries.count)
-        for entry in mapping.entries {
-            let raw: String?
+        var createReferences: [SCIMPath: String] = [:]
+        var updateReferences: [SCIMPath: String?] = [:]
+        createValues.reserveCapacity(compiled.count)
+        updateValues.reserveCapacity(compiled.count)
+        for entry in compiled {
+            let path = entry.mapping.target
+            let raw: ExpressionValue
             switch entry.source {
-            case .attribute(let name): raw = ExpressionEvaluator.attribute(name, in: context)
-            case .constant(let value): raw = value
-            case .expression(let expression): raw = try ExpressionEvaluator.evaluate(expression, in: context)
+            case .attribute(let reader): raw = reader.read(context)
+            case .constant(let value): raw = .text(value)
+            case let .expression(expression, ignoreFlow):
+                context.target = entry.target
+                do {
+                    raw = try expression.get().evaluate(in: context)
+                } catch {
+                    throw .valueFailed(path: entry.target, reason: error.description)
+                }
+                // IgnoreFlowIfNullOrEmpty: the attribute is left out of the flow, neither set nor cleared.
+                if ignoreFlow && raw.isNullOrEmpty { continue }
             }
-            let value = try Self.convert(raw, for: entry.target)
-            let fallback = value == nil ? try Self.convert(entry.defaultIfNull, for: entry.target) : nil
+            let text = try Self.single(raw, for: entry.target)
+            if entry.type == .reference {
+                let id = text.flatMap { $0.isEmpty ? nil : $0 }
+                if let id { createReferences[path] = id }
+                if entry.mapping.apply == .always { updateReferences[path] = .some(id) }
+                continue
+            }
+            let value = try Self.convert(text, for: path)
+            let fallback = value == nil ? try Self.convert(entry.mapping.defaultIfNull, for: path) : nil
             if let created = value ?? fallback {
-                createValues[entry.target] = created
+                createValues[path] = created
             }
-            if entry.apply == .always {
-                updateValues[entry.target] = .some(value)
+            // An entry with a default is not enforced while its source is null: the default written on
+            // create stays (Entra neither sends the default nor clears the value on update).
+            if entry.mapping.apply == .always && (value != nil || entry.mapping.defaultIfNull == nil) {
+                updateValues[path] = .some(value)
             }
         }
-        return DesiredUser(source: user, createValues: createValues, updateValues: updateValues)
+        return DesiredUser(source: user, createValues: createValues, updateValues: updateValues,
+                           createReferences: createReferences, updateReferences: updateReferences)
+    }
+
+    /// The one value a single-valued target gets: a list of one is that value, of more an error.
+    static func single(_ value: ExpressionValue, for path: String) throws(MappingError) -> String? {
+        switch value {
+        case .null: return nil
+        case .text(let text): return text
+        case .list(let values):
+            guard values.count <= 1 else { throw .severalValues(path: path, count: values.count) }
+            return values.first
+        }
     }
 
     /// Converts an expression result to the target's SCIM type; empty text is no value.
     static func convert(_ raw: String?, for path: SCIMPath) throws(MappingError) -> SCIMValue? {
         guard let raw, !raw.isEmpty else { return nil }
-        guard Mapping.booleanPaths.contains(path) else { return .string(raw) }
-        switch raw.lowercased() {
-        case "true": return .bool(true)
-        case "false": return .bool(false)
-        default: throw .notABoolean(path: path.description, value: raw)
-        }
+        guard SCIMUserSchema.type(of: path) == .boolean else { return .string(raw) }
+        guard let flag = Mapping.boolean(raw) else { throw .notABoolean(path: path.description, value: raw) }
+        return .bool(flag)
     }
 }

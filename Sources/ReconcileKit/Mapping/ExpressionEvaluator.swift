@@ -1,71 +1,118 @@
 /// Evaluates `Expression`s against one directory user, with Entra's semantics: values are strings
 /// or null, booleans read as `True`/`False`, and a null input generally yields null.
+///
+/// An expression is compiled once per run (function names looked up, numbers and constants
+/// converted, attribute names lowercased) and then evaluated for every user.
 struct ExpressionEvaluator {
-    /// The user being evaluated, and whether it is in scope (both feed `IsSoftDeleted`).
+    /// The user being evaluated, whether it is in scope (both feed `IsSoftDeleted`), and the target
+    /// being mapped (it keeps `Guid()` stable per user and attribute).
     struct Context {
         let user: DirectoryUser
         var inScope: Bool = true
+        var target: String = ""
     }
 
-    typealias Function = @Sendable (_ arguments: [String?]) throws(MappingError) -> String?
-
-    /// The functions known by name (case-insensitive, as Entra's editor accepts them).
-    static let functions: [String: (arity: ClosedRange<Int>, body: Function)] = [
-        // Switch(source, defaultValue, key1, value1, key2, value2, ...): case-sensitive key comparison.
-        "switch": (2...Int.max, { arguments throws(MappingError) in
-            guard arguments.count % 2 == 0 else {
-                throw .badArguments(function: "Switch", reason: "keys and values must come in pairs")
-            }
-            let source = arguments[0]
-            var index = 2
-            while index + 1 < arguments.count {
-                if let source, arguments[index] == source { return arguments[index + 1] }
-                index += 2
-            }
-            return arguments[1]
-        }),
+    /// The bare names an expression may use, and their values (VBA's compare modes for InStr).
+    static let constants: [String: ExpressionValue] = [
+        "vbbinarycompare": .text("0"),
+        "vbtextcompare": .text("1"),
     ]
 
-    /// Checks that every function exists and is called with an acceptable number of arguments.
+    /// Checks that every function exists, is supported, and is called with acceptable arguments.
     static func validate(_ expression: Expression) throws(MappingError) {
-        guard case .call(let name, let arguments) = expression else { return }
-        guard let function = functions[name.lowercased()] else { throw .unknownFunction(name) }
-        guard function.arity.contains(arguments.count) else {
-            throw .badArguments(function: name, reason: "takes \(function.arity.lowerBound)"
-                + (function.arity.upperBound == Int.max ? " or more" : "...\(function.arity.upperBound)")
-                + " arguments, got \(arguments.count)")
+        switch expression {
+        case .call(let name, let arguments):
+            try ExpressionFunctions.check(name, arguments)
+            for argument in arguments { try validate(argument) }
+        case let .comparison(left, _, right):
+            try validate(left)
+            try validate(right)
+        case .name(let name):
+            guard constants[name.lowercased()] != nil else { throw .unknownName(name) }
+        case .number(let text):
+            guard number(text) != nil else { throw .invalidExpression(column: 1, reason: "\(text) is not a number") }
+        case .attribute, .literal, .empty:
+            break
         }
-        // Checked here too, so a bad table fails when it is loaded rather than once per user.
-        if name.equalsIgnoringCase("Switch"), arguments.count % 2 != 0 {
-            throw .badArguments(function: name, reason: "keys and values must come in pairs")
-        }
-        for argument in arguments { try validate(argument) }
     }
 
     /// The expression's value for the context's user; `nil` is null.
     static func evaluate(_ expression: Expression, in context: Context) throws(MappingError) -> String? {
-        switch expression {
-        case .literal(let text): return text
-        case .empty: return nil
-        case .attribute(let name): return attribute(name, in: context)
-        case .call(let name, let arguments):
-            guard let function = functions[name.lowercased()] else { throw .unknownFunction(name) }
-            var values: [String?] = []
-            values.reserveCapacity(arguments.count)
-            for argument in arguments { values.append(try evaluate(argument, in: context)) }
-            return try function.body(values)
-        }
+        let compiled = try Compiled(expression)
+        return try compiled.evaluate(in: context).values.first
     }
 
-    /// A source attribute's value; `IsSoftDeleted` is computed (entra-provisioning.md §2): true when the
-    /// account is disabled, soft-deleted (`deletedDateTime` set) or out of scope.
+    /// A source attribute's value as text, the way a direct mapping reads it; `nil` for no value.
     static func attribute(_ name: String, in context: Context) -> String? {
-        if name.equalsIgnoringCase("IsSoftDeleted") {
-            let softDeleted = !context.user.accountEnabled || context.user.value("deletedDateTime") != nil || !context.inScope
-            return softDeleted ? "True" : "False"
+        AttributeReader(name).read(context).values.first
+    }
+
+    /// The value of a number as written: decimal stays as it is, `&HF7` becomes `247`.
+    static func number(_ text: String) -> String? {
+        if text.count > 2, text.first == "&", text.dropFirst().first.map({ $0 == "H" || $0 == "h" }) == true {
+            return Int(text.dropFirst(2), radix: 16).map { String($0) }
         }
-        if name.equalsIgnoringCase("objectId") { return context.user.id }
-        return context.user.text(name)
+        if text.first == "+" { return Double(text.dropFirst()) != nil ? String(text.dropFirst()) : nil }
+        return Double(text) != nil ? text : nil
+    }
+
+    /// An expression ready to evaluate.
+    indirect enum Compiled: Sendable {
+        case constant(ExpressionValue)
+        case attribute(AttributeReader)
+        case call(ExpressionFunction, [Compiled])
+        case comparison(Expression.ComparisonOperator, Compiled, Compiled)
+        /// `Guid()`, numbered within its expression so two calls give two values.
+        case guid(Int)
+
+        init(_ expression: Expression) throws(MappingError) {
+            var guids = 0
+            self = try Compiled.make(expression, guids: &guids)
+        }
+
+        private static func make(_ expression: Expression, guids: inout Int) throws(MappingError) -> Compiled {
+            switch expression {
+            case .literal(let text): return .constant(.text(text))
+            case .empty: return .constant(.null)
+            case .number(let text):
+                guard let value = ExpressionEvaluator.number(text) else {
+                    throw .invalidExpression(column: 1, reason: "\(text) is not a number")
+                }
+                return .constant(.text(value))
+            case .name(let name):
+                guard let value = ExpressionEvaluator.constants[name.lowercased()] else { throw .unknownName(name) }
+                return .constant(value)
+            case .attribute(let name): return .attribute(AttributeReader(name))
+            case let .comparison(left, op, right):
+                return .comparison(op, try make(left, guids: &guids), try make(right, guids: &guids))
+            case .call(let name, let arguments):
+                let function = try ExpressionFunctions.check(name, arguments)
+                if function.name == "Guid" {
+                    guids += 1
+                    return .guid(guids)
+                }
+                var compiled: [Compiled] = []
+                compiled.reserveCapacity(arguments.count)
+                for argument in arguments { compiled.append(try make(argument, guids: &guids)) }
+                return .call(function, compiled)
+            }
+        }
+
+        func evaluate(in context: Context) throws(MappingError) -> ExpressionValue {
+            switch self {
+            case .constant(let value): return value
+            case .attribute(let reader): return reader.read(context)
+            case let .call(function, arguments):
+                var values: [ExpressionValue] = []
+                values.reserveCapacity(arguments.count)
+                for argument in arguments { values.append(try argument.evaluate(in: context)) }
+                return try function.body(ExpressionArguments(function: function.name, values: values), context)
+            case let .comparison(op, left, right):
+                return ExpressionFunctions.compare(try left.evaluate(in: context), op, try right.evaluate(in: context))
+            case .guid(let occurrence):
+                return .text(ExpressionFunctions.stableGuid(user: context.user.id, target: context.target, occurrence: occurrence))
+            }
+        }
     }
 }
 

@@ -22,9 +22,10 @@ public struct PatchOperation: Sendable, Equatable {
     static func between(_ old: SCIMValue?, _ new: SCIMValue?, at path: SCIMPath) -> PatchOperation? {
         switch (old, new) {
         case (nil, nil): return nil
-        case (nil, let new?): return PatchOperation(op: .add, path: path, value: new.json)
+        case (nil, let new?): return PatchOperation(op: .add, path: path, value: SCIMUserSchema.json(new, at: path))
         case (_?, nil): return PatchOperation(op: .remove, path: path, value: nil)
-        case (let old?, let new?): return old == new ? nil : PatchOperation(op: .replace, path: path, value: new.json)
+        case (let old?, let new?):
+            return old == new ? nil : PatchOperation(op: .replace, path: path, value: SCIMUserSchema.json(new, at: path))
         }
     }
 

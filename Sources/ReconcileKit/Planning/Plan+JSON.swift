@@ -3,9 +3,12 @@
 extension Plan {
     /// The plan as the JSON document of the plan file contract.
     public var json: JSONValue {
-        var summary: [String: JSONValue] = ["noChange": .number(noChange), "notProvisioned": .number(notProvisioned)]
+        var summary: [String: JSONValue] = [
+            "noChange": .number(noChange), "notProvisioned": .number(notProvisioned), "outOfScope": .number(outOfScope),
+        ]
         for kind in PlanAction.Kind.allCases { summary[kind.rawValue] = .number(count(kind)) }
-        return .object([
+        summary.merge(holdSummary) { $1 }
+        var document: [String: JSONValue] = [
             "formatVersion": .number(Plan.formatVersion),
             "createdAt": .string(createdAt),
             "snapshot": .object([
@@ -16,7 +19,9 @@ extension Plan {
             ]),
             "summary": .object(summary),
             "actions": .array(actions.map(\.json)),
-        ])
+        ]
+        if !warnings.isEmpty { document["warnings"] = .array(warnings.map(JSONValue.string)) }
+        return .object(document)
     }
 
     /// The plan file's text: pretty JSON with a final newline.
@@ -50,8 +55,10 @@ extension Plan {
                 fingerprint: try read.string(target, "fingerprint", at: "target")),
             actions: actions,
             noChange: json["summary"]?["noChange"]?.intValue ?? 0,
-            notProvisioned: json["summary"]?["notProvisioned"]?.intValue ?? 0
+            notProvisioned: json["summary"]?["notProvisioned"]?.intValue ?? 0,
+            outOfScope: json["summary"]?["outOfScope"]?.intValue ?? 0
         )
+        warnings = json["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 }
 
@@ -67,6 +74,8 @@ extension PlanAction {
         members["version"] = version.map(JSONValue.string)
         members["matchedOn"] = matchedOn.map(JSONValue.string)
         members["resource"] = resource
+        members["held"] = hold?.json
+        if !references.isEmpty { members["references"] = .array(references.map(\.json)) }
         if kind == .update || kind == .disable {
             members["operations"] = .array(operations.map(\.json))
             members["changes"] = .array(changes.map(\.json))
@@ -150,6 +159,12 @@ private struct PlanFileReader {
                 action.changes.append(AttributeChange(
                     path: path, old: change["old"].flatMap(SCIMValue.init(json:)), new: change["new"].flatMap(SCIMValue.init(json:))))
             }
+        }
+        for (index, reference) in (json["references"]?.arrayValue ?? []).enumerated() {
+            guard let read = PlanReference(json: reference) else {
+                throw .invalid(file: file, at: "\(place), reference \(index + 1)", expected: "an \"attribute\" path and a \"sourceId\"")
+            }
+            action.references.append(read)
         }
         return action
     }

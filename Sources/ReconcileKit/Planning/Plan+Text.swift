@@ -8,13 +8,16 @@ extension Plan {
             "\(noChange) unchanged",
         ]
         if notProvisioned > 0 { parts.append("\(notProvisioned) disabled and not provisioned") }
+        if outOfScope > 0 { parts.append("\(outOfScope) out of scope") }
         return parts.joined(separator: ", ")
     }
 
     /// The plan as text for a terminal or a cron mail.
     public var text: String {
         var lines = ["Plan: \(summaryLine)."]
-        lines.append("Snapshot \(snapshot.users) user\(snapshot.users == 1 ? "" : "s") (sha256 \(snapshot.sha256.prefix(12))); target \(target.kind) \(target.location).")
+        let scoped = snapshot.inScope == snapshot.users ? "" : ", \(snapshot.inScope) in scope"
+        lines.append("Snapshot \(snapshot.users) user\(snapshot.users == 1 ? "" : "s")\(scoped) (sha256 \(snapshot.sha256.prefix(12))); target \(target.kind) \(target.location).")
+        lines += holdLines
         if !hasChanges && count(.skip) == 0 {
             lines.append("")
             lines.append("Nothing to do: the target matches the snapshot.")
@@ -25,6 +28,11 @@ extension Plan {
             lines.append("")
             lines.append("\(kind.title) (\(group.count)):")
             for action in group { lines += action.textLines }
+        }
+        if !warnings.isEmpty {
+            lines.append("")
+            lines.append("Warnings (\(warnings.count)):")
+            lines += warnings.map { "  ! \($0)" }
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -60,6 +68,7 @@ extension PlanAction {
         var heading = "  \(kind.symbol) \(userName)"
         if let reason { heading += "  (\(reason.rawValue))" }
         if let matchedOn { heading += "  matched on \(SCIMPath(matchedOn).map(\.shortName) ?? matchedOn)" }
+        if let hold { heading += "  [\(hold.label)]" }
         var lines = [heading]
         var rows: [(String, String)] = []
         switch kind {
@@ -72,6 +81,11 @@ extension PlanAction {
         case .link, .delete:
             break
         }
+        for reference in references {
+            let old = kind == .create ? "" : "\(reference.old?.description ?? "(none)") -> "
+            rows.append((reference.path.shortName, old + "\(reference.userName) (created in this run)"))
+        }
+        if kind == .create { rows.sort { $0.0 < $1.0 } }
         let width = rows.map(\.0.count).max() ?? 0
         for (name, value) in rows {
             lines.append("      \(name.padding(width)): \(value)")
@@ -94,7 +108,10 @@ extension JSONValue {
         guard case .object(let members) = resource else { return [] }
         var rows: [(String, String)] = []
         func add(_ path: SCIMPath, _ value: JSONValue) {
-            if let scalar = SCIMValue(json: value) { rows.append((path.shortName, scalar.description)) }
+            // A reference (the manager) is `{"value": id}`: show the id.
+            if let scalar = SCIMValue(json: value) ?? value.member("value").flatMap(SCIMValue.init(json:)) {
+                rows.append((path.shortName, scalar.description))
+            }
         }
         for (key, value) in members where key != "schemas" && key != "meta" && key != "id" {
             switch value {

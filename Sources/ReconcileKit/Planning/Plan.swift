@@ -27,9 +27,16 @@ public struct Plan: Sendable, Equatable {
     /// Users disabled in the directory and never provisioned: counted, not listed (Entra does not
     /// provision disabled users, entra-provisioning.md §1).
     public var notProvisioned: Int
+    /// Users out of scope that need no action (never managed, already disabled, or kept by
+    /// SkipOutOfScopeDeletions): counted, not listed, like Entra's skipped out-of-scope events.
+    public var outOfScope: Int
+    /// Problems that do not stop the plan, one sentence each, such as a manager that cannot be
+    /// resolved (the attribute is left unset); printed on stderr and in the plan.
+    public var warnings: [String] = []
 
     public init(
-        createdAt: String, snapshot: SnapshotInfo, target: TargetInfo, actions: [PlanAction], noChange: Int, notProvisioned: Int = 0
+        createdAt: String, snapshot: SnapshotInfo, target: TargetInfo, actions: [PlanAction], noChange: Int, notProvisioned: Int = 0,
+        outOfScope: Int = 0
     ) {
         self.createdAt = createdAt
         self.snapshot = snapshot
@@ -37,6 +44,7 @@ public struct Plan: Sendable, Equatable {
         self.actions = actions.sorted(by: PlanAction.planOrder)
         self.noChange = noChange
         self.notProvisioned = notProvisioned
+        self.outOfScope = outOfScope
     }
 
     /// The number of actions of `kind`.

@@ -50,6 +50,12 @@ public struct PlanAction: Sendable, Equatable {
     /// For `update` and `disable`: the PATCH operations, and the same as old/new pairs for review.
     public var operations: [PatchOperation]
     public var changes: [AttributeChange]
+    /// Why the action is planned but not applied in this run (staged by the deletion threshold, or
+    /// deferred by escrow); `nil` for an action that will be applied. See `PlanAction+Hold.swift`.
+    public var hold: Hold? = nil
+    /// For `create` and `update`: reference attributes (the manager) set to users created in the same
+    /// run, filled in by the Applier once those have ids (`PlanReference`).
+    public var references: [PlanReference] = []
 
     public init(
         kind: Kind, sourceId: String? = nil, targetId: String? = nil, userName: String, externalId: String? = nil,

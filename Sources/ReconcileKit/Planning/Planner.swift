@@ -26,9 +26,13 @@ public struct Planner: Sendable {
     public struct Options: Sendable {
         /// Delete, rather than disable, managed users missing from the snapshot.
         public var deleteMissing = false
+        /// Leave managed users who go out of scope as they are, instead of disabling them (Entra's
+        /// SkipOutOfScopeDeletions, entra-provisioning.md §2).
+        public var skipOutOfScopeDeletions = false
 
-        public init(deleteMissing: Bool = false) {
+        public init(deleteMissing: Bool = false, skipOutOfScopeDeletions: Bool = false) {
             self.deleteMissing = deleteMissing
+            self.skipOutOfScopeDeletions = skipOutOfScopeDeletions
         }
     }
 
@@ -40,18 +44,25 @@ public struct Planner: Sendable {
         self.options = options
     }
 
-    /// Plans the run that takes `target` to what `snapshot` says.
-    public func plan(snapshot: Snapshot, target: TargetState, createdAt: String) -> Plan {
+    /// Plans the run that takes `target` to what `snapshot` says, for the users `scope` keeps in.
+    public func plan(snapshot: Snapshot, target: TargetState, createdAt: String, scope: Scope = .everyone) -> Plan {
         let mapper = Mapper(mapping: mapping)
         let matcher = Matcher(targets: target.users, links: target.links, matchingPaths: mapping.matchingPaths)
         var actions: [PlanAction] = []
         var noChange = 0
         var notProvisioned = 0
+        var scopedOut = 0, outOfScope = 0
 
         // Map everyone first: source-side duplicates can only be seen across the whole snapshot.
         var desired: [DesiredUser] = []
         desired.reserveCapacity(snapshot.users.count)
         for user in snapshot.users {
+            // Scoping comes before matching, as in Entra: a user out of scope is neither mapped nor matched.
+            if scope.isRestricted, !scope.decide(user).inScope {
+                scopedOut += 1
+                if let action = leaveScope(user, target: target, matcher: matcher) { actions.append(action) } else { outOfScope += 1 }
+                continue
+            }
             do {
                 desired.append(try mapper.map(user))
             } catch {
@@ -81,16 +92,22 @@ public struct Planner: Sendable {
             outcomes.append((user, outcome))
         }
 
+        // References (the manager) resolve through the links and this run's matches and creates.
+        var references = ReferenceResolver(target: target, matcher: matcher, outcomes: outcomes, claims: claims,
+                                           snapshot: snapshot, mapping: mapping, deleteMissing: options.deleteMissing)
         for (user, outcome) in outcomes {
             switch outcome {
             case .refused(let reason, let detail):
                 actions.append(skip(user.source, reason, detail, userName: user.userName))
             case .unmatched:
                 if !user.active { notProvisioned += 1; continue }
-                actions.append(PlanAction(
+                let (resolved, pending) = references.resolve(user, target: nil)
+                var create = PlanAction(
                     kind: .create, sourceId: user.source.id, userName: user.userName ?? user.source.id,
-                    externalId: user.externalId, resource: .userResource(user.createValues)
-                ))
+                    externalId: user.externalId, resource: .userResource(resolved.createValues)
+                )
+                create.references = pending
+                actions.append(create)
             case .linked(let index), .matched(let index, _):
                 let claimants = claims[index] ?? []
                 if claimants.count > 1 {
@@ -105,7 +122,9 @@ public struct Planner: Sendable {
                     notProvisioned += 1
                     continue
                 }
-                if let action = change(user, target.users[index], matchedOn: matchedOn) {
+                let (resolved, pending) = references.resolve(user, target: target.users[index])
+                if let action = references.attach(pending, to: change(resolved, target.users[index], matchedOn: matchedOn),
+                                                  user: resolved, target: target.users[index], matchedOn: matchedOn) {
                     actions.append(action)
                 } else {
                     noChange += 1
@@ -129,14 +148,27 @@ public struct Planner: Sendable {
             }
         }
 
-        return Plan(
+        references.breakCycles(&actions)
+        var plan = Plan(
             createdAt: createdAt,
-            snapshot: .init(sha256: snapshot.sha256, users: snapshot.users.count, inScope: snapshot.users.count),
+            snapshot: .init(sha256: snapshot.sha256, users: snapshot.users.count, inScope: snapshot.users.count - scopedOut),
             target: .init(kind: target.kind, location: target.location, fingerprint: target.fingerprint),
             actions: actions,
             noChange: noChange,
-            notProvisioned: notProvisioned
+            notProvisioned: notProvisioned,
+            outOfScope: outOfScope
         )
+        plan.warnings = references.warnings.sorted()
+        return plan
+    }
+
+    /// What happens to a user out of scope: a managed account that is still active is disabled
+    /// (`outOfScope`), unless `skipOutOfScopeDeletions`; anything else is left alone (`nil`): an
+    /// account this job never managed is never touched.
+    func leaveScope(_ user: DirectoryUser, target: TargetState, matcher: Matcher) -> PlanAction? {
+        guard !options.skipOutOfScopeDeletions, let targetID = target.links[user.id],
+              let index = matcher.target(id: targetID), target.users[index].active else { return nil }
+        return disable(target.users[index], sourceID: user.id, reason: .outOfScope, operations: [])
     }
 
     /// The action that brings a matched target user in line, or `nil` when it already is.

@@ -4,13 +4,28 @@ public struct RecordOrigin: Sendable, Equatable, CustomStringConvertible {
     public let file: String
     /// 1-based position of the record among the users of that file.
     public let record: Int
+    /// 1-based line where the record starts, when known: always for CSV (the line of the row's first
+    /// field, so a row with a multi-line field is named by its first line); for JSON only in errors.
+    public var line: Int?
+    /// 1-based column (in Unicode scalars) where a JSON record's `{` is, when known.
+    public var column: Int?
 
-    public init(file: String, record: Int) {
+    /// The origin of record `record` of `file`, at `line`:`column` when known.
+    public init(file: String, record: Int, line: Int? = nil, column: Int? = nil) {
         self.file = file
         self.record = record
+        self.line = line
+        self.column = column
     }
 
-    public var description: String { "\(file): record \(record)" }
+    /// `file:line:column`, `file:line`, or `file: record N` when the position is not known.
+    public var description: String {
+        switch (line, column) {
+        case let (line?, column?): return "\(file):\(line):\(column)"
+        case let (line?, nil): return "\(file):\(line)"
+        default: return "\(file): record \(record)"
+        }
+    }
 }
 
 /// One user of the exported directory, with its properties as the export spelled them.
@@ -33,10 +48,32 @@ public struct DirectoryUser: Sendable, Equatable {
     }
 
     /// The property's value, or `nil` when it is absent, null, empty or an empty array.
+    ///
+    /// Entra's provisioning attribute names that differ from Graph's (`objectId`, `mobile`,
+    /// `physicalDeliveryOfficeName`, `telephoneNumber`, `facsimileTelephoneNumber`) find the Graph
+    /// property, and the reverse, so one mapping or scoping filter reads every export format.
     public func value(_ name: String) -> JSONValue? {
-        guard let value = properties[name.lowercased()], !value.isAbsent else { return nil }
+        let key = name.lowercased()
+        if let value = properties[key] { return value.isAbsent ? nil : value }
+        guard let alias = Self.aliases[key], let value = properties[alias.key], !value.isAbsent else { return nil }
+        if alias.firstElement, case .array(let elements) = value {
+            return elements.first.flatMap { $0.isAbsent ? nil : $0 }
+        }
         return value
     }
+
+    /// Other names of a property, lowercased: Entra's attribute name <-> Graph's property name.
+    /// `firstElement`: the Graph property is a collection whose first element is Entra's value.
+    private static let aliases: [String: (key: String, firstElement: Bool)] = [
+        "objectid": ("id", false),
+        "mobile": ("mobilephone", false),
+        "mobilephone": ("mobile", false),
+        "physicaldeliveryofficename": ("officelocation", false),
+        "officelocation": ("physicaldeliveryofficename", false),
+        "facsimiletelephonenumber": ("faxnumber", false),
+        "faxnumber": ("facsimiletelephonenumber", false),
+        "telephonenumber": ("businessphones", true),
+    ]
 
     /// The property as text, the way Entra's expressions see it: strings as they are, booleans as
     /// `True`/`False`, numbers as written; `nil` for no value or a structured value.

@@ -1,78 +1,80 @@
 import Foundation
 
-/// Reads a directory export from a file or a folder of page files into a `Snapshot`.
+/// The Snapshot stage: reads a directory export from a file or a folder of files into a `Snapshot`.
 ///
-/// Accepted documents (formats.md §1-§2): a Microsoft Graph `/users` page
-/// (`{"@odata.context", "value": [...], "@odata.nextLink"}`) and a bare JSON array of users (what
-/// `az ad user list` prints). A folder is read as pages in natural name order (`page-2` before
-/// `page-10`). If the last page still carries `@odata.nextLink`, the download stopped early and the
-/// export is refused: planning against part of a directory would disable everyone not in it.
+/// Accepted exports (formats.md §1-§3; see `SnapshotFormat`): Microsoft Graph `/users` pages, a
+/// bare JSON array of users (`az ad user list`), `Get-MgUser | ConvertTo-Json` output, the admin
+/// center's "Download users" CSV and its bulk-create template. The format is judged from each file's
+/// content unless the caller names it; a folder's files (`.json` and `.csv`, in natural name order,
+/// `page-2` before `page-10`) must all be of one format. UTF-8 with or without a byte order mark is
+/// read, and UTF-16 with one is converted.
+///
+/// Two kinds of Graph export are refused because they do not hold the whole directory, and planning
+/// against part of a directory would disable everyone not in it: a download that stopped early (its
+/// last page still carries `@odata.nextLink`) and delta pages (`@odata.deltaLink`, `@removed`).
 public struct SnapshotLoader: Sendable {
     public init() {}
 
-    /// Loads the snapshot at `path` (a file or a folder of `.json` pages).
-    /// - Throws: `SnapshotError` naming the file and line:column or record at fault.
-    public func load(path: String) throws(SnapshotError) -> Snapshot {
+    /// Loads the snapshot at `path` (a file or a folder of page files).
+    /// - Parameter format: the files' format; `nil` judges each file from its content.
+    /// - Throws: `SnapshotError` naming the file and the line:column, line and column, or record at fault.
+    public func load(path: String, format: SnapshotFormat? = nil) throws(SnapshotError) -> Snapshot {
         let files = try Self.pageFiles(at: path)
         var hasher = SHA256()
         var users: [DirectoryUser] = []
         var firstSeen: [String: RecordOrigin] = [:]
         var lastNextLink: (file: String, link: String)?
-        var sawAccountEnabled = false
+        var hasAccountEnabled = false
+        var warnings: [String] = []
+        var firstFormat: (file: String, format: SnapshotFormat)?
+        var layouts: [String: GraphDocument.Layout] = [:]
 
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw .unreadable(path: file, reason: "the file cannot be opened")
+            let raw = try Self.contents(of: file)
+            hasher.update(raw)
+            guard let bytes = UTF8Text.utf8(raw) else {
+                throw .unreadable(path: file, reason: "it starts with a UTF-16 byte order mark but is not valid UTF-16")
             }
-            let document: JSONValue
-            do {
-                document = try data.withUnsafeBytes { buffer throws(JSONError) in
-                    hasher.update(buffer)
-                    return try JSONReader.parse(buffer)
-                }
-            } catch let error as JSONError {
-                var located = error
-                located.file = file
-                throw .malformedJSON(located)
-            } catch {
-                throw .unreadable(path: file, reason: "\(error)")
+            guard let detected = SnapshotFormat.detect(bytes) else { throw .empty(file: file) }
+            let fileFormat = format ?? detected
+            if let first = firstFormat, first.format != fileFormat {
+                throw .mixedFormats(first: first.file, firstFormat: first.format, other: file, otherFormat: fileFormat)
             }
-            let records: [JSONValue]
-            switch document {
-            case .array(let elements):
-                records = elements
-                lastNextLink = nil
-            case .object(let members):
-                guard let value = members["value"], case .array(let elements) = value else {
-                    throw .unexpectedDocument(file: file, found: "an object without a \"value\" array")
-                }
-                records = elements
-                lastNextLink = members["@odata.nextLink"]?.stringValue.map { (file, $0) }
-            default:
-                throw .unexpectedDocument(file: file, found: document.kindDescription)
+            firstFormat = firstFormat ?? (file, fileFormat)
+
+            let page: SnapshotPage
+            switch fileFormat {
+            case .json:
+                let (read, layout) = try Self.jsonPage(bytes, file: file)
+                page = read
+                layouts[file] = layout
+            case .csv: page = try AdminCenterCSV.read(bytes, file: file)
+            case .bulkCSV: page = try BulkTemplateCSV.read(bytes, file: file)
             }
-            users.reserveCapacity(users.count + records.count)
-            for (index, record) in records.enumerated() {
-                let origin = RecordOrigin(file: file, record: index + 1)
-                let user = try Self.user(from: record, origin: origin)
-                if let first = firstSeen.updateValue(origin, forKey: user.id) {
-                    throw .duplicateID(id: user.id, first: first, second: origin)
+            lastNextLink = page.nextLink.map { (file, $0) }
+            hasAccountEnabled = hasAccountEnabled || page.hasAccountEnabled
+            warnings += page.warnings
+            users.reserveCapacity(users.count + page.users.count)
+            for user in page.users {
+                if let first = firstSeen.updateValue(user.origin, forKey: user.id) {
+                    let error = SnapshotError.duplicateID(id: user.id, first: first, second: user.origin)
+                    throw error.locating { Self.locate($0, layouts: layouts, current: (file, bytes)) }
                 }
-                if user.properties["accountenabled"] != nil { sawAccountEnabled = true }
                 users.append(user)
             }
         }
         if let (file, link) = lastNextLink {
             throw .incomplete(file: file, nextLink: link)
         }
-        var warnings: [String] = []
-        if !users.isEmpty && !sawAccountEnabled {
-            warnings.append("the export has no accountEnabled property (add it to $select); every user is taken as enabled")
+        if !users.isEmpty && !hasAccountEnabled {
+            warnings.append(firstFormat?.format == .json
+                ? "the export has no accountEnabled property (add it to $select); every user is taken as enabled"
+                : "the export has no accountEnabled column; every user is taken as enabled")
         }
         return Snapshot(users: users, files: files, sha256: SHA256.hex(hasher.finalize()), warnings: warnings)
     }
 
-    /// The page files to read for `path`: the file itself, or the folder's `.json` files in natural order.
+    /// The files to read for `path`: the file itself, or the folder's `.json` and `.csv` files in natural order.
     static func pageFiles(at path: String) throws(SnapshotError) -> [String] {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
@@ -86,39 +88,32 @@ public struct SnapshotLoader: Sendable {
             throw .unreadable(path: path, reason: "the folder cannot be listed")
         }
         let pages = names
-            .filter { $0.lowercased().hasSuffix(".json") && !$0.hasPrefix(".") }
+            .filter { ($0.lowercased().hasSuffix(".json") || $0.lowercased().hasSuffix(".csv")) && !$0.hasPrefix(".") }
             .sorted { $0.compare($1, options: [.numeric]) == .orderedAscending }
         guard !pages.isEmpty else { throw .noPages(folder: path) }
         let folder = path.hasSuffix("/") ? String(path.dropLast()) : path
         return pages.map { "\(folder)/\($0)" }
     }
 
-    /// Checks one record and keys its properties by lowercased name.
-    static func user(from record: JSONValue, origin: RecordOrigin) throws(SnapshotError) -> DirectoryUser {
-        guard case .object(let members) = record else {
-            throw .notAnObject(origin: origin, found: record.kindDescription)
+    /// The bytes of `file`.
+    static func contents(of file: String) throws(SnapshotError) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw .unreadable(path: file, reason: "the file cannot be opened")
         }
-        var properties: [String: JSONValue] = [:]
-        properties.reserveCapacity(members.count)
-        for (name, value) in members {
-            properties[name.lowercased()] = value
-        }
-        guard let idValue = properties["id"], !idValue.isAbsent else { throw .missingID(origin: origin) }
-        guard case .string(let id) = idValue else {
-            throw .wrongType(origin: origin, property: "id", expected: "a string", found: idValue.kindDescription)
-        }
-        try expect(properties, "accountEnabled", origin, "true, false or null") { $0.boolValue != nil }
-        try expect(properties, "userPrincipalName", origin, "a string or null") { $0.stringValue != nil }
-        return DirectoryUser(id: id, properties: properties, origin: origin)
+        return [UInt8](data)
     }
 
-    private static func expect(
-        _ properties: [String: JSONValue], _ name: String, _ origin: RecordOrigin, _ expected: String,
-        _ isValid: (JSONValue) -> Bool
-    ) throws(SnapshotError) {
-        guard let value = properties[name.lowercased()], value != .null else { return }
-        guard isValid(value) else {
-            throw .wrongType(origin: origin, property: name, expected: expected, found: value.kindDescription)
-        }
+    /// `origin` with the line and column of its record, for a JSON record; CSV origins have them already.
+    static func locate(
+        _ origin: RecordOrigin, layouts: [String: GraphDocument.Layout], current: (file: String, bytes: [UInt8])
+    ) -> RecordOrigin {
+        guard origin.line == nil, let layout = layouts[origin.file] else { return origin }
+        let bytes = origin.file == current.file
+            ? current.bytes : ((try? contents(of: origin.file)).flatMap(UTF8Text.utf8) ?? [])
+        guard let position = JSONRecordLocator.position(ofRecord: origin.record, layout: layout, in: bytes) else { return origin }
+        var located = origin
+        located.line = position.line
+        located.column = position.column
+        return located
     }
 }

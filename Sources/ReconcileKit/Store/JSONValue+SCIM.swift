@@ -30,6 +30,10 @@ extension JSONValue {
     /// The resource with `value` set at `path`; `nil` removes the value (and any container left empty).
     public func setting(_ path: SCIMPath, to value: JSONValue?) -> JSONValue {
         guard case .object(var members) = self else { return self }
+        // Entra PATCHes the enterprise manager as a bare id; the resource keeps RFC 7643's `{"value": id}`.
+        if case .string(let id)? = value, path.isManager, path.subAttribute == nil {
+            return setting(path, to: .object(["value": .string(id)]))
+        }
         if let schema = path.schema {
             let key = memberKey(schema)
             let ext = (members[key] ?? .object([:])).settingAttribute(path, to: value)
@@ -99,8 +103,15 @@ extension JSONValue {
     public static func userResource(_ values: [SCIMPath: SCIMValue]) -> JSONValue {
         var resource = JSONValue.object(["schemas": .array([.string(SCIMPath.coreSchema)])])
         for path in values.keys.sorted() {
-            resource = resource.setting(path, to: values[path]!.json)
+            resource = resource.setting(path, to: SCIMUserSchema.json(values[path]!, at: path))
         }
         return resource
+    }
+}
+
+extension SCIMPath {
+    /// Whether this is the enterprise extension's `manager` (any spelling).
+    var isManager: Bool {
+        schema?.lowercased() == SCIMPath.enterpriseSchema.lowercased() && attribute.lowercased() == "manager" && typeFilter == nil
     }
 }

@@ -101,6 +101,49 @@ enum StoreFile {
             UPDATE store_info SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';
         END;
         """,
+        // 2: safe unattended runs: the run lock, quarantine, escrowed failures, and what the guards
+        // and `reconcile status` need to know about each run.
+        """
+        ALTER TABLE runs ADD COLUMN snapshot_users INTEGER;
+        ALTER TABLE runs ADD COLUMN no_change INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE runs ADD COLUMN staged INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE runs ADD COLUMN deferred INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE runs ADD COLUMN message TEXT;
+        CREATE TABLE run_lock (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            run_id INTEGER NOT NULL,
+            command TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            process_start TEXT,
+            host TEXT NOT NULL,
+            since TEXT NOT NULL
+        );
+        CREATE TABLE quarantine (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            reason TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            since TEXT NOT NULL,
+            run_id INTEGER,
+            last_checked TEXT
+        );
+        CREATE TABLE escrow (
+            key TEXT PRIMARY KEY,
+            source_id TEXT,
+            target_id TEXT,
+            user_name TEXT NOT NULL,
+            action TEXT NOT NULL,
+            error_code TEXT,
+            error TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            first_failed TEXT NOT NULL,
+            last_failed TEXT NOT NULL,
+            next_retry TEXT NOT NULL,
+            given_up TEXT,
+            run_id INTEGER
+        );
+        CREATE INDEX provisioning_log_time ON provisioning_log (time);
+        CREATE INDEX provisioning_log_user ON provisioning_log (user_name COLLATE NOCASE);
+        """,
     ]
 
     /// Whether a store exists at `path` (as a file of any kind).
@@ -116,8 +159,9 @@ enum StoreFile {
             guard create else {
                 throw StoreError.cannotOpen(path: path, message: "no such store; run with --apply to create it")
             }
-            try createFile(path, kind: kind)
-            created("created new \(kind == .scim ? "store" : "state file") \(path) (schema version \(migrations.count))")
+            if try createFile(path, kind: kind) {
+                created("created new \(kind == .scim ? "store" : "state file") \(path) (schema version \(migrations.count))")
+            }
         }
         guard Database.isSQLiteFile(path: path) else {
             throw StoreError.notAStore(path: path, reason: "not an SQLite database")
@@ -150,7 +194,8 @@ enum StoreFile {
 
     /// Creates a complete new store under a temporary name and renames it into place, so a run killed
     /// while creating leaves no half-made file at `path` that later runs would refuse as foreign.
-    private static func createFile(_ path: String, kind: Kind) throws {
+    /// - Returns: `false` when another run created the store first (then that store is used).
+    private static func createFile(_ path: String, kind: Kind) throws -> Bool {
         let temporary = "\(path).creating-\(ProcessInfo.processInfo.processIdentifier)"
         try? FileManager.default.removeItem(atPath: temporary)
         do {
@@ -168,10 +213,20 @@ enum StoreFile {
             }
         }
         // The connection is closed here (deinit), which checkpoints and removes the -wal file.
+        // link(2), unlike rename(2), never replaces a file: of two runs creating the same store at
+        // once, the second finds the first's store in place and opens it, instead of swapping in its
+        // own while the first is writing to the one it opened. rename(2) is the fallback for file
+        // systems without hard links.
+        let linked = link(temporary, path) == 0
+        if linked || errno == EEXIST {
+            try? FileManager.default.removeItem(atPath: temporary)
+            return linked
+        }
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(atPath: temporary)
             throw StoreError.cannotOpen(path: path, message: "cannot move the new store into place: \(reason)")
         }
+        return true
     }
 }

@@ -37,7 +37,15 @@ public struct TargetUser: Sendable, Equatable {
     /// The current value at a mapped path, or `nil` when the resource has none.
     public func value(at path: SCIMPath) -> SCIMValue? {
         guard let json = resource.value(at: path) else { return nil }
-        if Mapping.booleanPaths.contains(path), let flag = Self.boolean(json) { return .bool(flag) }
+        switch SCIMUserSchema.type(of: path) {
+        case .boolean:
+            if let flag = Self.boolean(json) { return .bool(flag) }
+        case .reference:
+            // `{"value": id}` as RFC 7643 §4.3 has it, or the bare id some servers keep from Entra's PATCH.
+            if let id = json.member("value")?.stringValue ?? json.stringValue { return id.isEmpty ? nil : .string(id) }
+        case .string:
+            break
+        }
         return SCIMValue(json: json)
     }
 

@@ -98,7 +98,8 @@ final class ApplyTests {
             ["bob-id", .text(bob.id), .text(time), 1],
         ])
         #expect(try StoreFixtures.rows(database, "SELECT * FROM runs") == [
-            [1, .text(time), .text(time), "apply", "0123456789abcdef", "success", 2, 0, 0, 0, 0, 0, 0],
+            // ... then migration 2's snapshot_users, no_change, staged, deferred and message.
+            [1, .text(time), .text(time), "apply", "0123456789abcdef", "success", 2, 0, 0, 0, 0, 0, 0, .null, 0, 0, 0, .null],
         ])
         #expect(try StoreFixtures.rows(database, """
             SELECT run_id, time, action, status, source_id, target_id, user_name, changes, error_code, reason

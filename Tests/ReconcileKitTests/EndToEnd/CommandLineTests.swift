@@ -59,7 +59,7 @@ final class CommandLineTests {
 
         let applied = try reconcile("--snapshot", dayOne, "--store", store, "--apply")
         #expect(applied.status == 0)
-        #expect(applied.stderr == "reconcile: created new store \(store) (schema version 1)\n")
+        #expect(applied.stderr == "reconcile: created new store \(store) (schema version \(StoreFile.migrations.count))\n")
         #expect(applied.stdout == planned.stdout + "Applied 22 changes in run 1.\n")
 
         let enabled = try SnapshotLoader().load(path: dayOne).users.filter(\.accountEnabled)
@@ -144,7 +144,7 @@ final class CommandLineTests {
         #expect(plan["formatVersion"] == .number(1))
         #expect(plan["summary"] == .object([
             "create": .number(1), "update": .number(2), "link": .number(0), "disable": .number(2), "delete": .number(0),
-            "skip": .number(0), "noChange": .number(18), "notProvisioned": .number(3),
+            "skip": .number(0), "noChange": .number(18), "notProvisioned": .number(3), "outOfScope": .number(0),
         ]))
         #expect(plan["snapshot"] == .object([
             "sha256": .string(try SnapshotLoader().load(path: dayTwo).sha256), "users": .number(25), "inScope": .number(25),
@@ -332,7 +332,7 @@ final class CommandLineTests {
 
         let applied = try reconcile("--apply-plan", planFile, "--store", store)
         #expect(applied.status == 0)
-        #expect(applied.stderr == "reconcile: created new store \(store) (schema version 1)\n")
+        #expect(applied.stderr == "reconcile: created new store \(store) (schema version \(StoreFile.migrations.count))\n")
         #expect(applied.stdout == "Applied 22 changes in run 1.\n")
         #expect(try reconcile("--snapshot", dayOne, "--store", store, "--plan", "--detailed-exitcode").status == 0)
     }

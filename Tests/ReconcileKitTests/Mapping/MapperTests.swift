@@ -111,7 +111,8 @@ private func switchOf(_ arguments: Expression...) -> AttributeMapping.Source {
     let empty = try StageInputs.desired(StageInputs.user(#"{"id": "u1", "userPrincipalName": "a@x", "department": null}"#),
         mapping: custom)
     #expect(empty.createValues[MappedPath.department] == .string("Unassigned"))
-    #expect(empty.updateValues[MappedPath.department] == .some(nil))
+    // Not enforced on update: the default written on create stays, and nothing is cleared.
+    #expect(empty.updateValues[MappedPath.department] == nil)
     let set = try StageInputs.desired(StageInputs.user(#"{"id": "u2", "userPrincipalName": "b@x", "department": "Sales"}"#),
         mapping: custom)
     #expect(set.createValues[MappedPath.department] == .string("Sales"))
@@ -183,7 +184,7 @@ private func switchOf(_ arguments: Expression...) -> AttributeMapping.Source {
         .init(target: .userName, source: .attribute("userPrincipalName"), matchingPrecedence: 1),
         .init(target: MappedPath.workEmail, source: .attribute("mail")),
         .init(target: MappedPath.workEmail, source: .attribute("otherMails")),
-    ]) == "two mapping entries target emails[type eq \"work\"].value")
+    ]) == "mapping entry 3 (target emails[type eq \"work\"].value): entry 2 already targets emails[type eq \"work\"].value")
 }
 
 @Test func refusesMappingWithoutMatchingAttribute() {
@@ -195,19 +196,19 @@ private func switchOf(_ arguments: Expression...) -> AttributeMapping.Source {
     let entry = AttributeMapping(target: MappedPath.title, source: switchOf(
         .call("Frobnicate", [.attribute("jobTitle")]), .empty, .literal("a"), .literal("b")))
     #expect(mappingError([.init(target: .userName, source: .attribute("upn"), matchingPrecedence: 1), entry])
-        == "unknown function Frobnicate")
+        == "mapping entry 2 (target title): unknown function Frobnicate")
 }
 
 @Test func refusesSwitchWithTooFewArguments() {
     let entry = AttributeMapping(target: MappedPath.title, source: switchOf(.attribute("jobTitle")))
     #expect(mappingError([.init(target: .userName, source: .attribute("upn"), matchingPrecedence: 1), entry])
-        == "Switch: takes 2 or more arguments, got 1")
+        == "mapping entry 2 (target title): Switch: takes 2 or more arguments, got 1")
 }
 
 @Test func refusesSwitchWithKeyWithoutValue() {
     let entry = AttributeMapping(target: MappedPath.title, source: switchOf(.attribute("jobTitle"), .empty, .literal("a")))
     #expect(mappingError([.init(target: .userName, source: .attribute("upn"), matchingPrecedence: 1), entry])
-        == "Switch: keys and values must come in pairs")
+        == "mapping entry 2 (target title): Switch: keys and values must come in pairs")
 }
 
 @Test func ordersMatchingPathsByPrecedence() throws {

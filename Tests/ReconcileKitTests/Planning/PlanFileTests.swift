@@ -131,7 +131,7 @@ private func unsortedKeys(_ text: String) -> [String] {
     #expect(json["createdAt"] == .string(StageInputs.createdAt))
     #expect(json["summary"] == .object([
         "create": .number(1), "update": .number(1), "link": .number(1), "disable": .number(1), "delete": .number(1),
-        "skip": .number(1), "noChange": .number(1), "notProvisioned": .number(1),
+        "skip": .number(1), "noChange": .number(1), "notProvisioned": .number(1), "outOfScope": .number(0),
     ]))
     #expect(json["snapshot"] == .object([
         "sha256": .string(String(repeating: "ab", count: 32)), "users": .number(7), "inScope": .number(7),

@@ -167,39 +167,39 @@ private func recordError(_ json: String, record: Int = 1) throws -> String? {
 
 @Test func refusesDuplicateIDsAcrossPages() {
     let folder = snapshotFixture("duplicate-ids")
-    #expect(loadError(folder) == "\(folder)/users-page-2.json: record 2: duplicate user id "
-        + "5b8c1d2e-7a41-4c55-9a0e-1f2d3c4b5a01, first seen at \(folder)/users-page-1.json: record 1")
+    #expect(loadError(folder) == "\(folder)/users-page-2.json:9:9: duplicate user id "
+        + "5b8c1d2e-7a41-4c55-9a0e-1f2d3c4b5a01, first seen at \(folder)/users-page-1.json:5:9")
 }
 
 @Test func refusesRecordThatIsNotAnObject() {
     let path = snapshotFixture("not-an-object.json")
-    #expect(loadError(path) == "\(path): record 2: expected a user object, found a string \"5b8c1d2e-7a41-4c55-9a0e-1f2d3c4b5a02\"")
+    #expect(loadError(path) == "\(path):9:9: expected a user object, found a string \"5b8c1d2e-7a41-4c55-9a0e-1f2d3c4b5a02\"")
 }
 
 @Test func refusesAccountEnabledThatIsNotBoolean() {
     let path = snapshotFixture("account-enabled-yes.json")
-    #expect(loadError(path) == "\(path): record 2: property accountEnabled must be true, false or null, found a string \"yes\"")
+    #expect(loadError(path) == "\(path):9:9: property accountEnabled must be true, false or null, found a string \"yes\"")
 }
 
 @Test func refusesUserWithoutID() {
     let path = snapshotFixture("missing-id.json")
-    #expect(loadError(path) == "\(path): record 1: user has no id (select the id property in the export)")
+    #expect(loadError(path) == "\(path):4:9: user has no id (select the id property in the export)")
 }
 
-@Test func refusesGraphErrorResponseSavedAsPage() {
+@Test func refusesGraphErrorResponseSavedAsPageNamingTheError() {
     let path = snapshotFixture("graph-error.json")
-    #expect(loadError(path) == "\(path): expected a Graph page ({\"value\": [...]}) or a JSON array of users, "
-        + "found an object without a \"value\" array")
+    #expect(loadError(path) == "\(path): this is a Graph error response, not a page of users "
+        + "(Authorization_RequestDenied: Insufficient privileges to complete the operation.); fix the request and export again")
 }
 
 @Test func refusesDocumentThatIsNeitherPageNorArray() {
     let path = snapshotFixture("null-document.json")
-    #expect(loadError(path) == "\(path): expected a Graph page ({\"value\": [...]}) or a JSON array of users, found null")
+    #expect(loadError(path) == "\(path): expected a Graph page ({\"value\": [...]}), a JSON array of users or one user object, found null")
 }
 
 @Test func refusesFolderWithoutJSONPages() {
     let folder = snapshotFixture("no-pages")
-    #expect(loadError(folder) == "snapshot folder \(folder) holds no .json page files")
+    #expect(loadError(folder) == "snapshot folder \(folder) holds no .json or .csv files")
 }
 
 @Test func refusesPathThatDoesNotExist() {

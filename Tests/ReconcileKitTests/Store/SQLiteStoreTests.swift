@@ -24,16 +24,16 @@ final class SQLiteStoreTests {
     @Test func createsMissingStoreWithItsSchemaAndSaysSo() throws {
         var notices: [String] = []
         let store = try SQLiteStore(path: path, create: true) { notices.append($0) }
-        #expect(notices == ["created new store \(path) (schema version 1)"])
+        #expect(notices == ["created new store \(path) (schema version \(StoreFile.migrations.count))"])
 
         let database = store.database
-        #expect(try database.userVersion == 1)
-        #expect(StoreFile.migrations.count == 1)
+        #expect(try database.userVersion == StoreFile.migrations.count)
+        #expect(StoreFile.migrations.count >= 2)
         #expect(try database.applicationID() == 0x5243_4E43)
         #expect(try StoreFixtures.schemaNames(database, type: "table")
-            == ["links", "provisioning_log", "runs", "store_info", "users"])
+            == ["escrow", "links", "provisioning_log", "quarantine", "run_lock", "runs", "store_info", "users"])
         #expect(try StoreFixtures.schemaNames(database, type: "index")
-            == ["provisioning_log_run", "provisioning_log_source", "users_external_id"])
+            == ["provisioning_log_run", "provisioning_log_source", "provisioning_log_time", "provisioning_log_user", "users_external_id"])
         #expect(try StoreFixtures.schemaNames(database, type: "trigger") == [
             "links_delete_generation", "links_insert_generation", "links_update_generation",
             "users_delete_generation", "users_insert_generation", "users_update_generation",
@@ -73,7 +73,7 @@ final class SQLiteStoreTests {
         let header = [UInt8](TestSupport.bytes(path).prefix(100))
         try #require(header.count == 100)
         #expect(Array(header[0..<16]) == Array("SQLite format 3\0".utf8))
-        #expect(Array(header[60..<64]) == [0, 0, 0, 1])  // user_version, big-endian
+        #expect(Array(header[60..<64]) == [0, 0, 0, UInt8(StoreFile.migrations.count)])  // user_version, big-endian
         #expect(Array(header[68..<72]) == Array("RCNC".utf8))  // application_id
         #expect(StoreFixtures.files(in: folder) == ["store.db"])
     }
@@ -170,13 +170,14 @@ final class SQLiteStoreTests {
     @Test func refusesStoreWithNewerSchema() throws {
         do {
             let store = try SQLiteStore(path: path, create: true)
-            try store.database.setUserVersion(2)
+            try store.database.setUserVersion(StoreFile.migrations.count + 1)
         }
         let before = TestSupport.bytes(path)
+        let (found, supported) = (StoreFile.migrations.count + 1, StoreFile.migrations.count)
 
         let error = try #require(throws: StoreError.self) { try SQLiteStore(path: path, create: true) }
-        #expect(error == .newerSchema(path: path, found: 2, supported: 1))
-        #expect(error.description == "store \(path) has schema version 2, newer than this reconcile supports (1); "
+        #expect(error == .newerSchema(path: path, found: found, supported: supported))
+        #expect(error.description == "store \(path) has schema version \(found), newer than this reconcile supports (\(supported)); "
             + "upgrade reconcile before running it against this store")
         #expect(TestSupport.bytes(path) == before)
     }

@@ -1,0 +1,93 @@
+/// Reference attributes at apply time (`PlanReference`): a user whose manager is created in the same
+/// run is applied after that create, and the manager's new id is filled in just before.
+extension Applier {
+    /// The plan's actions in the order and batches they are applied in: first every action without
+    /// a reference to a user created in this run (deletes, disables, updates, links, creates, skips,
+    /// as `order` says), then, level by level, the actions whose references point at the previous
+    /// level's creates (a manager's manager comes first). A batch never holds a reference to a create
+    /// of the same batch, so targets that apply a batch at once see every id already filled in.
+    static func batches(_ actions: [PlanAction], size: Int) -> [ArraySlice<PlanAction>] {
+        let ordered = actions.sorted { order.firstIndex(of: $0.kind)! < order.firstIndex(of: $1.kind)! }
+        var levels = [Int](repeating: 0, count: ordered.count)
+        if ordered.contains(where: { !$0.references.isEmpty }) {
+            var creates: [String: Int] = [:]
+            for (index, action) in ordered.enumerated() where action.kind == .create {
+                if let source = action.sourceId { creates[source] = index }
+            }
+            let dependencies = { (index: Int) in ordered[index].references.compactMap { creates[$0.sourceId] } }
+            var known = [Bool](repeating: false, count: ordered.count)
+            var onPath = [Bool](repeating: false, count: ordered.count)
+            // Depth-first without recursion: management chains can be long. A cycle (only in a
+            // hand-edited plan; the Planner breaks them) just stops the walk; its reference stays unresolved.
+            for start in ordered.indices where !known[start] {
+                var stack = [(index: start, expanded: false)]
+                while let (index, expanded) = stack.popLast() {
+                    if expanded {
+                        levels[index] = dependencies(index).map { levels[$0] + 1 }.max() ?? 0
+                        known[index] = true
+                        onPath[index] = false
+                        continue
+                    }
+                    guard !known[index], !onPath[index] else { continue }
+                    onPath[index] = true
+                    stack.append((index, true))
+                    for dependency in dependencies(index) where !known[dependency] && !onPath[dependency] {
+                        stack.append((dependency, false))
+                    }
+                }
+            }
+        }
+        var batches: [ArraySlice<PlanAction>] = []
+        for level in 0...(levels.max() ?? 0) {
+            let members = ordered.indices.filter { levels[$0] == level }.map { ordered[$0] }
+            var start = 0
+            while start < members.count {
+                batches.append(ArraySlice(members[start..<min(start + size, members.count)]))
+                start += size
+            }
+        }
+        // An empty plan is still one (empty) batch: the run is recorded.
+        return batches.isEmpty ? [ArraySlice()] : batches
+    }
+
+    /// `batch` with every reference filled in from `created` (source id -> target id of this run's
+    /// creates) or, failing that, the links; an unresolved one is left unset with a warning, which
+    /// also goes to the action's provisioning log row.
+    func resolvingReferences(_ batch: ArraySlice<PlanAction>, created: [String: String], warnings: inout [String]) throws -> [PlanAction] {
+        guard batch.contains(where: { !$0.references.isEmpty }) else { return Array(batch) }
+        return try batch.map { planned in
+            guard !planned.references.isEmpty else { return planned }
+            var action = planned
+            var notes: [String] = []
+            for reference in planned.references {
+                guard let id = try created[reference.sourceId] ?? state.targetID(forSource: reference.sourceId) else {
+                    notes.append("\(action.userName): \(reference.path.shortName) left unset: manager \(reference.userName) "
+                        + "was not created (see its own result); the next run sets it")
+                    continue
+                }
+                if action.kind == .create {
+                    action.resource = action.resource?.setting(reference.path, to: SCIMUserSchema.json(.string(id), at: reference.path))
+                } else {
+                    action.operations.append(reference.operation(targetID: id))
+                    action.changes.append(AttributeChange(path: reference.path, old: reference.old, new: .string(id)))
+                }
+            }
+            action.references = []
+            if !notes.isEmpty {
+                warnings += notes
+                action.detail = notes.joined(separator: "; ")
+            }
+            return action
+        }
+    }
+}
+
+extension RunState {
+    /// The target id linked to `sourceID`, if this job manages that user.
+    func targetID(forSource sourceID: String) throws(StoreError) -> String? {
+        let statement = try database.prepare("SELECT target_id FROM links WHERE source_id = ?")
+        try statement.bind([.text(sourceID)])
+        defer { statement.reset() }
+        return try statement.step() ? statement.text(0) : nil
+    }
+}

@@ -1,0 +1,70 @@
+/// Reading JSON exports: Graph pages, bare arrays and PowerShell output (see `GraphDocument`).
+extension SnapshotLoader {
+    /// The users of one JSON file, and how they were laid out (to locate a record for an error).
+    /// - Throws: `SnapshotError` naming the file and line:column at fault.
+    static func jsonPage(_ bytes: [UInt8], file: String) throws(SnapshotError) -> (SnapshotPage, GraphDocument.Layout) {
+        let document: JSONValue
+        do {
+            document = try JSONReader.parse(bytes)
+        } catch {
+            var located = error
+            located.file = file
+            throw .malformedJSON(located)
+        }
+        let graph: GraphDocument
+        do {
+            graph = try GraphDocument(document)
+        } catch {
+            switch error {
+            case let .graphError(code, message): throw .graphErrorResponse(file: file, code: code, message: message)
+            case let .unexpected(found): throw .unexpectedDocument(file: file, found: found)
+            }
+        }
+        if graph.deltaLink != nil {
+            throw .deltaPage(file: file, evidence: "it has @odata.deltaLink")
+        }
+        if let next = graph.nextLink, next.contains("/delta?") || next.hasSuffix("/delta") {
+            throw .deltaPage(file: file, evidence: "its @odata.nextLink leads to users/delta")
+        }
+        var page = SnapshotPage(nextLink: graph.nextLink)
+        page.users.reserveCapacity(graph.records.count)
+        for (index, record) in graph.records.enumerated() {
+            let origin = RecordOrigin(file: file, record: index + 1)
+            do {
+                let user = try user(from: record, origin: origin)
+                if !page.hasAccountEnabled, user.value("accountEnabled") != nil { page.hasAccountEnabled = true }
+                page.users.append(user)
+            } catch {
+                throw error.locating { locate($0, layouts: [file: graph.layout], current: (file, bytes)) }
+            }
+        }
+        return (page, graph.layout)
+    }
+
+    /// Checks one JSON record and keys its properties by lowercased name.
+    static func user(from record: JSONValue, origin: RecordOrigin) throws(SnapshotError) -> DirectoryUser {
+        guard let properties = GraphDocument.members(of: record) else {
+            throw .notAnObject(origin: origin, found: record.kindDescription)
+        }
+        if properties["@removed"] != nil {
+            throw .deltaPage(file: origin.file, evidence: "user \(origin.record) has @removed")
+        }
+        guard let idValue = properties["id"], !idValue.isAbsent else { throw .missingID(origin: origin) }
+        guard case .string(let id) = idValue else {
+            throw .wrongType(origin: origin, property: "id", expected: "a string", found: idValue.kindDescription)
+        }
+        try expect(properties, "accountEnabled", origin, "true, false or null") { $0.boolValue != nil }
+        try expect(properties, "userPrincipalName", origin, "a string or null") { $0.stringValue != nil }
+        return DirectoryUser(id: id, properties: properties, origin: origin)
+    }
+
+    private static func expect(
+        _ properties: [String: JSONValue], _ name: String, _ origin: RecordOrigin, _ expected: String,
+        _ isValid: (JSONValue) -> Bool
+    ) throws(SnapshotError) {
+        guard let value = properties[name.lowercased()], value != .null else { return }
+        guard isValid(value) else {
+            throw .wrongType(origin: origin, property: name, expected: expected, found: value.kindDescription)
+        }
+    }
+}
