@@ -37,9 +37,10 @@ extension Applier {
                 }
             }
         }
+        var byLevel = [[PlanAction]](repeating: [], count: (levels.max() ?? 0) + 1)
+        for (index, action) in ordered.enumerated() { byLevel[levels[index]].append(action) }
         var batches: [ArraySlice<PlanAction>] = []
-        for level in 0...(levels.max() ?? 0) {
-            let members = ordered.indices.filter { levels[$0] == level }.map { ordered[$0] }
+        for members in byLevel {
             var start = 0
             while start < members.count {
                 batches.append(ArraySlice(members[start..<min(start + size, members.count)]))

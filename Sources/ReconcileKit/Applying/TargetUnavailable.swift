@@ -13,6 +13,7 @@ public struct TargetUnavailable: Error, Sendable, Equatable, CustomStringConvert
     /// What failed, naming the target (URL or file) and never a secret.
     public let message: String
 
+    /// A failure of `kind`, said by `message`.
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message

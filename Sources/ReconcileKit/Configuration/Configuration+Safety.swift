@@ -3,7 +3,7 @@
 /// ```json
 /// "safety": {
 ///   "deletionThreshold": 500, "deletionThresholdPercent": 10, "snapshotShrinkLimitPercent": 20,
-///   "failureQuarantinePercent": 40, "failureQuarantineMinimum": 10, "logRetentionDays": 30,
+///   "failureQuarantinePercent": 40, "failureQuarantineMinimum": 10, "logRetentionDays": 30, "logUnchanged": true,
 ///   "notifyCommand": "mail -s 'reconcile needs attention' identity-admins@example.com"
 /// }
 /// ```
@@ -11,7 +11,7 @@
 extension Configuration {
     static let safetyKeys: Set<String> = [
         "deletionThreshold", "deletionThresholdPercent", "snapshotShrinkLimitPercent", "failureQuarantinePercent",
-        "failureQuarantineMinimum", "logRetentionDays", "notifyCommand",
+        "failureQuarantineMinimum", "logRetentionDays", "logUnchanged", "notifyCommand",
     ]
 
     static func readSafety(_ configuration: inout Configuration, _ reader: ConfigurationReader, _ value: JSONValue) throws(ConfigurationError) {
@@ -30,6 +30,7 @@ extension Configuration {
         if let percent = try int("failureQuarantinePercent", 0...100) { safety.failureQuarantinePercent = percent }
         if let count = try int("failureQuarantineMinimum", 1...Int.max) { safety.failureQuarantineMinimum = count }
         if let days = try int("logRetentionDays", 1...36_500) { safety.logRetentionDays = days }
+        if let flag = members["logUnchanged"] { safety.logUnchanged = try reader.bool(flag, at: "safety.logUnchanged") }
         if let command = members["notifyCommand"] {
             safety.notifyCommand = try reader.optionalString(command, at: "safety.notifyCommand")
         }

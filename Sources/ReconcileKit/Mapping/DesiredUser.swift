@@ -112,8 +112,8 @@ public struct Mapper: Sendable {
                 if entry.mapping.apply == .always { updateReferences[path] = .some(id) }
                 continue
             }
-            let value = try Self.convert(text, for: path)
-            let fallback = value == nil ? try Self.convert(entry.mapping.defaultIfNull, for: path) : nil
+            let value = try Self.convert(text, for: path, type: entry.type)
+            let fallback = value == nil ? try Self.convert(entry.mapping.defaultIfNull, for: path, type: entry.type) : nil
             if let created = value ?? fallback {
                 createValues[path] = created
             }
@@ -139,9 +139,11 @@ public struct Mapper: Sendable {
     }
 
     /// Converts an expression result to the target's SCIM type; empty text is no value.
-    static func convert(_ raw: String?, for path: SCIMPath) throws(MappingError) -> SCIMValue? {
+    static func convert(
+        _ raw: String?, for path: SCIMPath, type: SCIMUserSchema.AttributeType? = nil
+    ) throws(MappingError) -> SCIMValue? {
         guard let raw, !raw.isEmpty else { return nil }
-        guard SCIMUserSchema.type(of: path) == .boolean else { return .string(raw) }
+        guard (type ?? SCIMUserSchema.type(of: path)) == .boolean else { return .string(raw) }
         guard let flag = Mapping.boolean(raw) else { throw .notABoolean(path: path.description, value: raw) }
         return .bool(flag)
     }

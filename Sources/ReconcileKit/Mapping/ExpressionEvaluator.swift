@@ -36,17 +36,6 @@ struct ExpressionEvaluator {
         }
     }
 
-    /// The expression's value for the context's user; `nil` is null.
-    static func evaluate(_ expression: Expression, in context: Context) throws(MappingError) -> String? {
-        let compiled = try Compiled(expression)
-        return try compiled.evaluate(in: context).values.first
-    }
-
-    /// A source attribute's value as text, the way a direct mapping reads it; `nil` for no value.
-    static func attribute(_ name: String, in context: Context) -> String? {
-        AttributeReader(name).read(context).values.first
-    }
-
     /// The value of a number as written: decimal stays as it is, `&HF7` becomes `247`.
     static func number(_ text: String) -> String? {
         if text.count > 2, text.first == "&", text.dropFirst().first.map({ $0 == "H" || $0 == "h" }) == true {

@@ -111,14 +111,15 @@ struct ReferenceResolver {
     /// Drops the references that close a cycle among users created in this run (A manages B manages
     /// A: neither has an id before the other), keeping plans applicable top-down; one warning each.
     mutating func breakCycles(_ actions: inout [PlanAction]) {
+        guard actions.contains(where: { !$0.references.isEmpty }) else { return }
         var createIndex: [String: Int] = [:]
         for (index, action) in actions.enumerated() where action.kind == .create {
             if let source = action.sourceId { createIndex[source] = index }
         }
-        // Each create references at most one other per attribute; follow each chain once, in plan order.
-        let order = createIndex.values.sorted { PlanAction.planOrder(actions[$0], actions[$1]) }
+        // Each create references at most one other per attribute; follow each chain once. Where a walk
+        // starts does not matter: the reference dropped is the one of the cycle's first user in plan order.
         var state: [Int: Bool] = [:]  // false: on the current walk; true: done
-        for start in order {
+        for start in actions.indices where actions[start].kind == .create {
             var walk: [Int] = []
             var current: Int? = start
             while let index = current, state[index] == nil {
@@ -129,7 +130,9 @@ struct ReferenceResolver {
             if let index = current, state[index] == false, let position = walk.firstIndex(of: index) {
                 let cycle = Array(walk[position...])
                 let breaker = cycle.min { PlanAction.planOrder(actions[$0], actions[$1]) }!
-                let names = (cycle + [cycle[0]]).map { actions[$0].userName }.joined(separator: " -> ")
+                let from = cycle.firstIndex(of: breaker)!
+                let loop = Array(cycle[from...] + cycle[..<from]) + [breaker]
+                let names = loop.map { actions[$0].userName }.joined(separator: " -> ")
                 for reference in actions[breaker].references {
                     warnings.append("\(actions[breaker].userName): \(reference.path.shortName) left unset: manager \(reference.userName) "
                         + "is created in this run in a management cycle (\(names)); the next run sets it")

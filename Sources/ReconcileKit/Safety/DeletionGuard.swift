@@ -15,6 +15,7 @@ public enum DeletionGuard {
         /// The percentage the limit came from, when that was the lower one.
         public var percent: Int?
 
+        /// Whether more are planned than allowed (the limit itself is allowed).
         public var exceeded: Bool { planned > limit }
 
         /// `the deletion threshold of 500` or `the deletion threshold of 10% of 3000 managed users (300)`.

@@ -30,6 +30,7 @@ public struct GuardedRun {
 
     /// The admin's overrides.
     public struct Options: Sendable {
+        /// The command, recorded as the run's mode.
         public var mode: Mode
         /// Apply disables and deletes over the deletion threshold (after review).
         public var allowDeletions = false
@@ -38,6 +39,7 @@ public struct GuardedRun {
         /// Take the lock even from a run that cannot be checked (another host).
         public var breakLock = false
 
+        /// Overrides for one run; all off by default.
         public init(mode: Mode, allowDeletions: Bool = false, allowShrink: Bool = false, breakLock: Bool = false) {
             self.mode = mode
             self.allowDeletions = allowDeletions
@@ -57,6 +59,7 @@ public struct GuardedRun {
 
     /// How a run that got to apply ended.
     public struct Outcome: Sendable {
+        /// The run recorded for this invocation.
         public var runID: Int64
         /// The plan as shown, with held actions marked.
         public var plan: Plan
@@ -68,9 +71,13 @@ public struct GuardedRun {
         public var givenUp: [EscrowEntry]
     }
 
+    /// Where the plan is applied.
     public let target: any ProvisioningTarget
+    /// The target's run state: the embedded store's own, or a live endpoint's state file.
     let state: RunState
+    /// The limits in force (configuration file, then flags).
     public let settings: SafetySettings
+    /// The admin's overrides for this run.
     public let options: Options
     let schedule: RetrySchedule
     let clock: () -> Date
@@ -226,7 +233,7 @@ public struct GuardedRun {
                 }
                 result.merge(retried)
                 tried = true
-                try database.inTransaction { try updateEscrow(escrow, attempted: due, result: retried) }
+                try database.inTransaction { try updateEscrow(escrow, attempted: due, result: retried, escrowed: Set(entries.keys)) }
                 guard retried.appliedChanges > 0 else {
                     let error = SafetyError.quarantined(checked, why: "all \(due.count) escrowed failures retried in run \(runID) failed again")
                     try database.inTransaction {
@@ -263,7 +270,7 @@ public struct GuardedRun {
         // Step 10: escrow, the failure share, the log of held and unchanged users, the run's record.
         var entered: QuarantineState?
         try database.inTransaction {
-            try updateEscrow(escrow, attempted: attempted, result: applied)
+            try updateEscrow(escrow, attempted: attempted, result: applied, escrowed: Set(entries.keys))
             let inPlan = Set(plan.actions.map(Escrow.key(for:)))
             try escrow.resolve(entries.keys.filter { !inPlan.contains($0) })
             let attemptedCount = result.appliedChanges + result.failures.count
@@ -274,8 +281,9 @@ public struct GuardedRun {
                 session.event("entered quarantine (tooManyFailures): \(detail); \(entered!.advice)", notice)
             }
             try logHeld(plan, runID: runID)
-            let unchanged = made.target.map { unchangedUsers(plan: plan, target: $0) } ?? []
-            try logUnchanged(unchanged, runID: runID)
+            if settings.logUnchanged, let target = made.target {
+                try logUnchanged(unchangedUsers(plan: plan, target: target), runID: runID)
+            }
             try state.finishRun(runID, outcome: result.outcome, counts: result.applied, failed: result.failures.count, at: stamp())
             try RunHistory.annotate(database, runID: runID, staged: 0, deferred: plan.deferredCount,
                                     noChange: plan.noChange, message: session.message(with: nil))

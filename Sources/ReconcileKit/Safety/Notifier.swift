@@ -9,10 +9,12 @@ import Foundation
 /// for stderr. The command's own output is captured, never mixed into reconcile's stdout. It runs
 /// in a process group of its own, so a command that hangs is stopped with everything it started.
 public struct Notifier: Sendable {
+    /// The shell command line, run with `/bin/sh -c`.
     public let command: String
     /// How long the command may run before it is stopped (SIGTERM, then SIGKILL).
     public var timeout: TimeInterval = 60
 
+    /// A notifier for `command`, stopped after `timeout` seconds.
     public init(command: String, timeout: TimeInterval = 60) {
         self.command = command
         self.timeout = timeout

@@ -10,6 +10,7 @@ public enum PartialExportGuard {
         public var snapshotUsers: Int
         public var finishedAt: String
 
+        /// The run `runID`, which applied a snapshot of `snapshotUsers` users and finished at `finishedAt`.
         public init(runID: Int64, snapshotUsers: Int, finishedAt: String) {
             self.runID = runID
             self.snapshotUsers = snapshotUsers

@@ -18,8 +18,12 @@ public struct SafetySettings: Sendable, Equatable {
     /// Provisioning log records older than this many days are deleted at the end of each run
     /// (Entra keeps 30 days).
     public var logRetentionDays = 30
+    /// Whether each run logs a `noChange` record per managed user it leaves as it is (Entra's
+    /// "Other"); a directory of a million users may turn it off to keep the log small.
+    public var logUnchanged = true
     /// Run with `/bin/sh -c` and a short summary on stdin when a run quarantines, fails or is partial.
     public var notifyCommand: String?
 
+    /// The defaults above.
     public init() {}
 }

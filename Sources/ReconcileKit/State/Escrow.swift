@@ -9,6 +9,7 @@ public struct RetrySchedule: Sendable, Equatable {
     /// How long after the first failure escrow stops retrying.
     public var giveUpAfter: TimeInterval = 28 * 86400
 
+    /// Entra's schedule.
     public init() {}
 
     /// The wait after the `failures`-th failure (1-based).

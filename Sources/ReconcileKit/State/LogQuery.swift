@@ -35,6 +35,7 @@ public struct LogQuery: Sendable, Equatable {
     /// Only the newest `limit` records (still printed oldest first).
     public var limit: Int?
 
+    /// A query for every record.
     public init() {}
 
     /// The statuses and actions the log holds, for checking filters.

@@ -94,7 +94,13 @@ final class RunLock {
         }
     }
 
+    /// A dead holder's lock is taken over; `--break-lock` also takes one this host cannot check, but
+    /// never one whose process is seen running here.
     private static func canTakeOver(_ holder: LockHolder, breakLock: Bool) -> Bool {
-        breakLock || holder.process.isRunning() == false
+        switch holder.process.isRunning() {
+        case false?: return true
+        case nil: return breakLock
+        case true?: return false
+        }
     }
 }

@@ -124,6 +124,22 @@ final class ManagerReferenceTests {
         #expect(try managerOf("solo") == (try targetID("solo")))
     }
 
+    @Test func aLongManagementChainIsOrderedTopDownWithoutRecursion() {
+        // 50,000 new users, each managed by the next: one level per user, the top one first.
+        let count = 50_000
+        let actions = (0..<count).map { index in
+            var action = PlanAction(kind: .create, sourceId: "u\(index)", userName: "u\(index)@contoso.example", resource: .object([:]))
+            if index + 1 < count {
+                action.references = [PlanReference(path: SCIMUserSchema.manager, sourceId: "u\(index + 1)", userName: "u\(index + 1)@contoso.example")]
+            }
+            return action
+        }
+        let batches = Applier.batches(actions, size: 2_000)
+        #expect(batches.count == count)
+        #expect(batches.first?.first?.sourceId == "u\(count - 1)")
+        #expect(batches.last?.first?.sourceId == "u0")
+    }
+
     // MARK: - Across runs
 
     @Test func aManagerWithAnAccountResolvesInThePlanItself() throws {

@@ -108,6 +108,22 @@ final class RunLockTests {
         #expect(outcome.result.applied == [.create: 1])
     }
 
+    @Test func breakLockNeverTakesTheLockOfALiveProcessOnThisHost() throws {
+        let (pid, start) = try liveProcess()
+        try hold(pid: pid, start: start)
+        let guarded = GuardedRun(
+            target: bench.target, state: bench.store.runState, settings: SafetySettings(),
+            options: .init(mode: .apply, breakLock: true), clock: { Date() })
+        let error = try #require(throws: SafetyError.self) {
+            try guarded.run(.reviewed(try StoreFixtures.plan(actions: [], against: self.bench.store)), show: { _ in })
+        }
+        guard case .locked(_, let holder, true) = error else {
+            Issue.record("unexpected \(error)")
+            return
+        }
+        #expect(holder.pid == pid)
+    }
+
     @Test func everyRunReleasesTheLockHoweverItEnds() throws {
         let lock = RunLock(state: bench.store.runState)
         try bench.run(SafetyBench.users(3))

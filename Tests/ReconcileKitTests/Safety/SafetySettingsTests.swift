@@ -20,7 +20,7 @@ final class SafetySettingsTests {
     @Test func safetySectionSetsEveryLimit() throws {
         let configuration = try Configuration.load(try JSONReader.parse("""
             {"safety": {"deletionThreshold": 50, "deletionThresholdPercent": 5, "snapshotShrinkLimitPercent": 10,
-             "failureQuarantinePercent": 25, "failureQuarantineMinimum": 3, "logRetentionDays": 7,
+             "failureQuarantinePercent": 25, "failureQuarantineMinimum": 3, "logRetentionDays": 7, "logUnchanged": false,
              "notifyCommand": "logger -t reconcile"}}
             """), file: "config.json")
         var expected = SafetySettings()
@@ -30,6 +30,7 @@ final class SafetySettingsTests {
         expected.failureQuarantinePercent = 25
         expected.failureQuarantineMinimum = 3
         expected.logRetentionDays = 7
+        expected.logUnchanged = false
         expected.notifyCommand = "logger -t reconcile"
         #expect(configuration.safety == expected)
         #expect(try Configuration.load(try JSONReader.parse("{}"), file: "config.json").safety == SafetySettings())
@@ -38,7 +39,7 @@ final class SafetySettingsTests {
     @Test(arguments: [
         (#"{"safety": {"deletionTreshold": 5}}"#,
          "config.json: safety.deletionTreshold: unknown key (known: deletionThreshold, deletionThresholdPercent, failureQuarantineMinimum, "
-            + "failureQuarantinePercent, logRetentionDays, notifyCommand, snapshotShrinkLimitPercent)"),
+            + "failureQuarantinePercent, logRetentionDays, logUnchanged, notifyCommand, snapshotShrinkLimitPercent)"),
         (#"{"safety": {"deletionThresholdPercent": 150}}"#,
          "config.json: safety.deletionThresholdPercent: expected a whole number from 0 to 100, found the number 150"),
         (#"{"safety": {"logRetentionDays": 0}}"#, "config.json: safety.logRetentionDays: expected a whole number from 1 to 36500, found the number 0"),
