@@ -33,6 +33,9 @@ extension Job {
         if !result.failures.isEmpty { line += "; \(result.failures.count) failed (see stderr and the provisioning log)" }
         let held = outcome.plan.deferredCount
         if held > 0 { line += "; \(held) held by escrow (see reconcile status)" }
+        if !outcome.givenUp.isEmpty {
+            line += "; escrow gave up on \(outcome.givenUp.count) failed action\(outcome.givenUp.count == 1 ? "" : "s") (fix, then --recover)"
+        }
         if outcome.enteredQuarantine != nil { line += "; the job is quarantined" }
         print(line + ".")
         RunNotification.result = line + "."
@@ -109,25 +112,29 @@ enum RunNotification {
         command = notify
         let code: ExitCode
         var message: String?
+        var outcome: String?
         do {
             code = try body()
         } catch {
             printError("\(error)")
             message = "\(error)"
             code = ExitCode(stoppedBy: error)
+            if case SafetyError.locked = error { outcome = "locked" }
         }
+        // Exit 0 notifies only when escrow gave up on a failure: the run worked, a user needs attention.
+        let word = outcome ?? (code == .success ? "attention" : code.outcomeWord)
         guard let command, [.failure, .thresholdExceeded, .quarantined, .partial].contains(code) || needsAttention else { return code }
         var name = [CChar](repeating: 0, count: 256)
         let host = gethostname(&name, name.count - 1) == 0
             ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "this host"
         let summary = [
             "reconcile \(arguments.first { $0 == "--apply" || $0 == "--recover" || $0 == "--apply-plan" } ?? "run") "
-                + "on \(host) exited \(code.rawValue) (\(code.outcomeWord))\(runID.map { " in run \($0)" } ?? "")",
+                + "on \(host) exited \(code.rawValue) (\(word))\(runID.map { " in run \($0)" } ?? "")",
             "\(location.noun): \(location.path)",
             message ?? result ?? "",
             "Details: reconcile status \(location.flag) \(location.path)",
         ].filter { !$0.isEmpty }.joined(separator: "\n") + "\n"
-        var environment = ["RECONCILE_EXIT_CODE": String(code.rawValue), "RECONCILE_OUTCOME": code.outcomeWord, "RECONCILE_STORE": location.path]
+        var environment = ["RECONCILE_EXIT_CODE": String(code.rawValue), "RECONCILE_OUTCOME": word, "RECONCILE_STORE": location.path]
         environment["RECONCILE_RUN_ID"] = runID.map(String.init)
         if let failure = Notifier(command: command).send(summary, environment: environment) {
             printError("notification failed: \(failure)")

@@ -318,6 +318,7 @@ extension ApplyResult {
     mutating func merge(_ other: ApplyResult) {
         for (kind, count) in other.applied { applied[kind, default: 0] += count }
         failures += other.failures
+        warnings += other.warnings
         fingerprint = other.fingerprint ?? fingerprint
     }
 }

@@ -140,6 +140,14 @@ final class ManagerReferenceTests {
         #expect(batches.last?.first?.sourceId == "u0")
     }
 
+    @Test func aLongChainOfNewManagersIsPlannedWithOneReferenceEach() throws {
+        let count = 20_000
+        let users = try (0..<count).map { try Self.user("u\(String(format: "%05d", $0))", manager: $0 + 1 < count ? "u\(String(format: "%05d", $0 + 1))" : nil) }
+        let plan = try plan(users)
+        #expect(plan.warnings.isEmpty)
+        #expect(plan.actions.filter { !$0.references.isEmpty }.count == count - 1)
+    }
+
     // MARK: - Across runs
 
     @Test func aManagerWithAnAccountResolvesInThePlanItself() throws {
