@@ -62,17 +62,7 @@ enum Job {
     }
 
     static func applyPlan(_ file: String, store path: String, options: RunOptions) throws -> ExitCode {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw PlanFileError.unreadable(file: file, reason: "no such file, or it cannot be opened")
-        }
-        let document: JSONValue
-        do {
-            document = try data.withUnsafeBytes { buffer throws(JSONError) in try JSONReader.parse(buffer) }
-        } catch var error as JSONError {
-            error.file = file
-            throw PlanFileError.unreadable(file: file, reason: "not valid JSON: \(error)")
-        }
-        let plan = try Plan(json: document, file: file)
+        let plan = try loadPlan(file)
         guard plan.target.kind == "sqlite" else {
             throw ApplyError.wrongTarget(planned: "a \(plan.target.kind) target", given: "the embedded store \(path)")
         }
