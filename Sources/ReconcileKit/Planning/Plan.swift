@@ -41,7 +41,7 @@ public struct Plan: Sendable, Equatable {
         self.createdAt = createdAt
         self.snapshot = snapshot
         self.target = target
-        self.actions = actions.sorted(by: PlanAction.planOrder)
+        self.actions = PlanAction.sortedInPlanOrder(actions)
         self.noChange = noChange
         self.notProvisioned = notProvisioned
         self.outOfScope = outOfScope

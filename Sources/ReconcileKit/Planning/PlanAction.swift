@@ -16,7 +16,19 @@ public struct PlanAction: Sendable, Equatable {
         case skip
 
         public static func < (lhs: Kind, rhs: Kind) -> Bool {
-            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+            lhs.rank < rhs.rank
+        }
+
+        /// The position in plan order (the order of the cases).
+        var rank: Int {
+            switch self {
+            case .create: return 0
+            case .update: return 1
+            case .link: return 2
+            case .disable: return 3
+            case .delete: return 4
+            case .skip: return 5
+            }
         }
     }
 
@@ -78,10 +90,27 @@ public struct PlanAction: Sendable, Equatable {
 
     /// The order of actions within a plan: by kind, then by case-folded userName, then by ids.
     static func planOrder(_ a: PlanAction, _ b: PlanAction) -> Bool {
-        if a.kind != b.kind { return a.kind < b.kind }
-        let ka = IdentityKey.normalize(a.userName), kb = IdentityKey.normalize(b.userName)
-        if ka != kb { return ka < kb }
-        if a.sourceId != b.sourceId { return (a.sourceId ?? "") < (b.sourceId ?? "") }
-        return (a.targetId ?? "") < (b.targetId ?? "")
+        a.orderKey < b.orderKey
+    }
+
+    /// The sort key of `planOrder`; computed once per action when sorting many.
+    var orderKey: OrderKey {
+        OrderKey(kind: kind.rank, userName: IdentityKey.normalize(userName), sourceId: sourceId ?? "", targetId: targetId ?? "")
+    }
+
+    struct OrderKey: Comparable {
+        let kind: Int
+        let userName: String
+        let sourceId: String
+        let targetId: String
+
+        static func < (a: OrderKey, b: OrderKey) -> Bool {
+            (a.kind, a.userName, a.sourceId, a.targetId) < (b.kind, b.userName, b.sourceId, b.targetId)
+        }
+    }
+
+    /// `actions` in plan order, normalizing each userName once rather than once per comparison.
+    static func sortedInPlanOrder(_ actions: [PlanAction]) -> [PlanAction] {
+        actions.map { ($0.orderKey, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 }

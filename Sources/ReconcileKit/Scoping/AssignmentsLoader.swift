@@ -70,19 +70,12 @@ private struct Reading {
         guard let bytes = UTF8Text.utf8([UInt8](data)) else {
             throw .unreadable(path: file, reason: "it starts with a UTF-16 byte order mark but is not valid UTF-16")
         }
-        let document: JSONValue
-        do {
-            document = try JSONReader.parse(bytes)
-        } catch {
-            var located = error
-            located.file = file
-            throw .malformedJSON(located)
-        }
         let graph: GraphDocument
         do {
-            graph = try GraphDocument(document)
+            graph = try GraphDocument(parsing: bytes, file: file)
         } catch {
             switch error {
+            case .malformed(let located): throw .malformedJSON(located)
             case let .graphError(code, message): throw .graphErrorResponse(file: file, code: code, message: message)
             case let .unexpected(found): throw .unexpectedDocument(file: file, found: found)
             }

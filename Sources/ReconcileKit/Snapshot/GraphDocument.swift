@@ -16,6 +16,8 @@ struct GraphDocument {
 
     /// Why a document holds no records.
     enum Refusal: Error, Equatable {
+        /// Not JSON at all; the error carries the file and line:column.
+        case malformed(JSONError)
         /// A Graph error response saved instead of a page.
         case graphError(code: String, message: String)
         /// Any other document; `found` describes it.
@@ -27,6 +29,19 @@ struct GraphDocument {
     var nextLink: String?
     var deltaLink: String?
     var context: String?
+
+    /// Parses `bytes` (the contents of `file`) and splits the document into its records.
+    init(parsing bytes: [UInt8], file: String) throws(Refusal) {
+        let document: JSONValue
+        do {
+            document = try JSONReader.parse(bytes)
+        } catch {
+            var located = error
+            located.file = file
+            throw .malformed(located)
+        }
+        try self.init(document)
+    }
 
     /// Splits `document` into its records; a single object is one record when it has an `id`
     /// (in any case, for PowerShell's `Id`).

@@ -3,19 +3,12 @@ extension SnapshotLoader {
     /// The users of one JSON file, and how they were laid out (to locate a record for an error).
     /// - Throws: `SnapshotError` naming the file and line:column at fault.
     static func jsonPage(_ bytes: [UInt8], file: String) throws(SnapshotError) -> (SnapshotPage, GraphDocument.Layout) {
-        let document: JSONValue
-        do {
-            document = try JSONReader.parse(bytes)
-        } catch {
-            var located = error
-            located.file = file
-            throw .malformedJSON(located)
-        }
         let graph: GraphDocument
         do {
-            graph = try GraphDocument(document)
+            graph = try GraphDocument(parsing: bytes, file: file)
         } catch {
             switch error {
+            case .malformed(let located): throw .malformedJSON(located)
             case let .graphError(code, message): throw .graphErrorResponse(file: file, code: code, message: message)
             case let .unexpected(found): throw .unexpectedDocument(file: file, found: found)
             }
