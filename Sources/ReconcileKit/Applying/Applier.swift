@@ -11,10 +11,13 @@ import Foundation
 public struct Applier {
     public let target: any ProvisioningTarget
     let state: RunState
+    /// Shows the "applying" stage: the plan's actions, advanced as each batch commits.
+    public var progress: ProgressReporter?
 
-    public init(target: any ProvisioningTarget, state: RunState) {
+    public init(target: any ProvisioningTarget, state: RunState, progress: ProgressReporter? = nil) {
         self.target = target
         self.state = state
+        self.progress = progress
     }
 
     /// The order actions are applied in: free userNames and seats before taking new ones.
@@ -30,12 +33,22 @@ public struct Applier {
         _ plan: Plan, mode: String, checkFingerprint: Bool, runID: Int64? = nil, now: () -> String = Timestamp.now
     ) throws -> ApplyResult {
         let batches = Self.batches(plan.actions, size: target.batchSize)
+        progress?.begin(stage: "applying", total: plan.actions.count, unit: "actions")
+        defer { progress?.finish() }
         // What the committed batches did; the batch in flight works on a copy.
         var committed: ApplyResult?
         // Source id -> target id of this run's creates, for references to them (`Applier+References.swift`).
         var created: [String: String] = [:]
         var start = 0
         var stop: (any Error)?
+        // Prepared once: a million actions each open and close a savepoint.
+        let savepoints = try Savepoints(state.database)
+        // SQLite's default page cache is 2 MB: a first load of a million users would read and write
+        // back index pages (random UUIDs, userName keys) for nearly every insert. Set for writing
+        // only: reading the users for a plan scans them once and needs no cache.
+        try state.database.execute("PRAGMA cache_size = -131072")
+        // Each action's savepoint needs a statement journal; in memory, not a temporary file each.
+        try state.database.execute("PRAGMA temp_store = MEMORY")
         do {
             repeat {
                 let batch = batches[start]
@@ -50,9 +63,10 @@ public struct Applier {
                         }
                         working = ApplyResult(runID: try runID ?? state.beginRun(mode: mode, snapshotSHA256: plan.snapshot.sha256, at: now()))
                     }
-                    stop = try applyBatch(batch, into: &working!, created: &created, at: now())
+                    stop = try applyBatch(batch, into: &working!, created: &created, savepoints: savepoints, at: now())
                 }
                 committed = working
+                progress?.advance(by: batch.count)
                 // A batch applied at once may end with the run stopping: what it did is committed first.
                 if let stop { throw stop }
                 start += 1
@@ -71,6 +85,8 @@ public struct Applier {
         try state.database.inTransaction {
             try state.finishRun(finished.runID, outcome: finished.outcome, counts: finished.applied, failed: finished.failures.count, at: now())
         }
+        // Only a cache for the next run's comparison: if it cannot be written, that run compares in full.
+        try? target.refreshDigests(plan.digestRefresh)
         finished.fingerprint = try? target.fingerprint()
         return finished
     }
@@ -79,7 +95,8 @@ public struct Applier {
     /// - Returns: the error that stops the run, when the target applied the batch at once and it
     ///   stopped part-way: the actions it did apply are recorded first.
     private func applyBatch(
-        _ batch: ArraySlice<PlanAction>, into result: inout ApplyResult, created: inout [String: String], at time: String
+        _ batch: ArraySlice<PlanAction>, into result: inout ApplyResult, created: inout [String: String],
+        savepoints: Savepoints, at time: String
     ) throws -> (any Error)? {
         let batch = try resolvingReferences(batch, created: created, warnings: &result.warnings)
         let outcomes = try target.apply(batch: Array(batch), at: time)
@@ -90,7 +107,7 @@ public struct Applier {
                 stop = stop ?? error
                 continue
             }
-            try state.database.execute("SAVEPOINT action")
+            try savepoints.begin.run()
             do {
                 var targetID: String?
                 if action.kind != .skip {
@@ -107,13 +124,13 @@ public struct Applier {
                         if let sourceID = action.sourceId { try state.link(sourceID: sourceID, targetID: id, runID: result.runID, at: time) }
                     }
                 }
-                try state.database.execute("RELEASE action")
+                try savepoints.release.run()
                 try state.log(.init(action: action, targetID: targetID, status: action.kind == .skip ? "skipped" : "success", began: began),
                               runID: result.runID, at: time)
                 result.applied[action.kind, default: 0] += 1
             } catch let failure as ActionFailure {
-                try state.database.execute("ROLLBACK TO action")
-                try state.database.execute("RELEASE action")
+                try savepoints.rollback.run()
+                try savepoints.release.run()
                 var entry = RunState.LogEntry(action: action, targetID: action.targetId, status: "failure", began: began)
                 entry.errorCode = failure.code
                 entry.reason = failure.message
@@ -122,6 +139,19 @@ public struct Applier {
             }
         }
         return stop
+    }
+}
+
+/// The statements that give each action its own savepoint within a batch.
+struct Savepoints {
+    let begin: Statement
+    let release: Statement
+    let rollback: Statement
+
+    init(_ database: Database) throws(StoreError) {
+        begin = try database.prepare("SAVEPOINT action")
+        release = try database.prepare("RELEASE action")
+        rollback = try database.prepare("ROLLBACK TO action")
     }
 }
 

@@ -28,9 +28,14 @@ public protocol ProvisioningTarget: AnyObject {
     /// or, for actions not attempted because the run stopped, the error that stopped it.
     /// `nil` (the default) has the Applier apply them one at a time with `apply(_:at:)`.
     func apply(batch: [PlanAction], at time: String) throws -> [Result<String, any Error>]?
+    /// Keeps the digests of users a plan found unchanged by a full comparison (`Plan.digestRefresh`),
+    /// where the target keeps digests at all (the embedded store; the default does nothing).
+    func refreshDigests(_ digests: DigestRefresh) throws
 }
 
 extension ProvisioningTarget {
+    public func refreshDigests(_ digests: DigestRefresh) throws {}
+
     /// One at a time: the Applier calls `apply(_:at:)` per action, each within its own savepoint.
     public func apply(batch: [PlanAction], at time: String) throws -> [Result<String, any Error>]? { nil }
 }

@@ -7,6 +7,7 @@ final class UserWriter {
     private let insertUser: Statement
     private let updateUser: Statement
     private let deleteUser: Statement
+    private let setDigest: Statement
 
     private static let columns: [(name: String, path: SCIMPath)] = [
         ("display_name", SCIMPath(attribute: "displayName")),
@@ -25,15 +26,17 @@ final class UserWriter {
         selectUser = try database.prepare("SELECT version, resource, created, user_name FROM users WHERE id = ?")
         insertUser = try database.prepare("""
             INSERT INTO users (id, external_id, user_name, user_name_key, active, \(names.joined(separator: ", ")),
-                resource, created, last_modified, version)
-            VALUES (?, ?, ?, ?, ?, \(names.map { _ in "?" }.joined(separator: ", ")), ?, ?, ?, ?)
+                resource, created, last_modified, version, applied_digest, digest_version)
+            VALUES (?, ?, ?, ?, ?, \(names.map { _ in "?" }.joined(separator: ", ")), ?, ?, ?, ?, ?, ?)
             """)
         updateUser = try database.prepare("""
             UPDATE users SET external_id = ?, user_name = ?, user_name_key = ?, active = ?,
-                \(names.map { "\($0) = ?" }.joined(separator: ", ")), resource = ?, last_modified = ?, version = ?
+                \(names.map { "\($0) = ?" }.joined(separator: ", ")), resource = ?, last_modified = ?, version = ?,
+                applied_digest = ?, digest_version = ?
             WHERE id = ?
             """)
         deleteUser = try database.prepare("DELETE FROM users WHERE id = ?")
+        setDigest = try database.prepare("UPDATE users SET applied_digest = ?, digest_version = version WHERE id = ? AND version = ?")
     }
 
     /// Applies one action and returns the target id it concerned.
@@ -46,7 +49,7 @@ final class UserWriter {
                 throw ActionFailure(code: "invalidPlan", message: "create action without a resource")
             }
             let id = UUID().uuidString.lowercased()
-            try write(resource, id: id, created: time, version: 1, at: time, insert: true)
+            try write(resource, id: id, created: time, version: 1, at: time, insert: true, digest: action.digest.value)
             return id
         case .update, .disable, .link:
             let (id, current) = try existing(action)
@@ -55,7 +58,10 @@ final class UserWriter {
                 for operation in action.operations {
                     resource = resource.setting(operation.path, to: operation.op == .remove ? nil : operation.value)
                 }
-                try write(resource, id: id, created: current.created, version: current.version + 1, at: time, insert: false)
+                try write(resource, id: id, created: current.created, version: current.version + 1, at: time, insert: false,
+                          digest: action.digest.value)
+            } else {
+                try setDigest.run(SQLValue(action.digest.value), .text(id), .integer(Int64(current.version)))
             }
             return id
         case .delete:
@@ -82,7 +88,9 @@ final class UserWriter {
     }
 
     /// Inserts or rewrites a user from its resource, keeping the columns in step with the JSON.
-    private func write(_ resource: JSONValue, id: String, created: String, version: Int, at time: String, insert: Bool) throws {
+    private func write(
+        _ resource: JSONValue, id: String, created: String, version: Int, at time: String, insert: Bool, digest: UInt64?
+    ) throws {
         guard let userName = resource.member("userName")?.stringValue, !userName.isEmpty else {
             throw ActionFailure(code: "invalidResource", message: "the resource has no userName")
         }
@@ -100,10 +108,10 @@ final class UserWriter {
         do {
             if insert {
                 try insertUser.run(values: [.text(id), SQLValue(externalId), .text(userName), .text(key), SQLValue(active)]
-                    + attributes + [.text(json), .text(created), .text(time), .integer(Int64(version))])
+                    + attributes + [.text(json), .text(created), .text(time), .integer(Int64(version)), SQLValue(digest), .integer(Int64(version))])
             } else {
                 try updateUser.run(values: [SQLValue(externalId), .text(userName), .text(key), SQLValue(active)]
-                    + attributes + [.text(json), .text(time), .integer(Int64(version)), .text(id)])
+                    + attributes + [.text(json), .text(time), .integer(Int64(version)), SQLValue(digest), .integer(Int64(version)), .text(id)])
             }
         } catch {
             if case .sqlite(code: 2067, _, _) = error {
@@ -111,6 +119,24 @@ final class UserWriter {
             }
             throw error
         }
+    }
+}
+
+extension UserWriter {
+    /// Records the digests of users a full comparison found unchanged (`Plan.digestRefresh`); a user
+    /// changed since (another version) keeps what it has.
+    func refresh(_ digests: DigestRefresh) throws(StoreError) {
+        for entry in digests.entries {
+            guard let version = SQLiteStore.version(etag: entry.version) else { continue }
+            try setDigest.run(SQLValue(entry.digest), .text(entry.targetId), .integer(Int64(version)))
+        }
+    }
+}
+
+extension SQLValue {
+    /// A digest as SQLite's signed 64-bit integer; `nil` as NULL.
+    init(_ digest: UInt64?) {
+        self = digest.map { .integer(Int64(bitPattern: $0)) } ?? .null
     }
 }
 

@@ -3,10 +3,10 @@ public struct DesiredUser: Sendable, Equatable {
     /// The directory user this was mapped from.
     public let source: DirectoryUser
     /// Every mapped value, as a create would write it (`defaultIfNull` applied).
-    public let createValues: [SCIMPath: SCIMValue]
+    public let createValues: PathValues<SCIMValue>
     /// The values an update enforces: entries applied always, without defaults (`nil` means "clear it";
     /// an entry with a `defaultIfNull` whose source is null is not enforced at all).
-    public let updateValues: [SCIMPath: SCIMValue?]
+    public let updateValues: PathValues<SCIMValue?>
     /// Reference attributes (the enterprise `manager`) as the directory gives them: the referenced
     /// user's directory id, which the Planner resolves to a target id through the links.
     public let createReferences: [SCIMPath: String]
@@ -14,7 +14,7 @@ public struct DesiredUser: Sendable, Equatable {
     public let updateReferences: [SCIMPath: String?]
 
     public init(
-        source: DirectoryUser, createValues: [SCIMPath: SCIMValue], updateValues: [SCIMPath: SCIMValue?],
+        source: DirectoryUser, createValues: PathValues<SCIMValue>, updateValues: PathValues<SCIMValue?>,
         createReferences: [SCIMPath: String] = [:], updateReferences: [SCIMPath: String?] = [:]
     ) {
         self.source = source
@@ -48,6 +48,8 @@ public struct DesiredUser: Sendable, Equatable {
 public struct Mapper: Sendable {
     public let mapping: Mapping
     private let compiled: [Entry]
+    /// The target paths of the mapping, shared by every user's values.
+    private let layout: PathLayout
 
     private struct Entry: Sendable {
         enum Source: Sendable {
@@ -77,18 +79,17 @@ public struct Mapper: Sendable {
             }
             return Entry(mapping: entry, type: SCIMUserSchema.type(of: entry.target), target: entry.target.description, source: source)
         }
+        layout = PathLayout(mapping.entries.map(\.target))
     }
 
     /// Maps one user. `inScope` feeds the computed `IsSoftDeleted` attribute.
     /// - Throws: `MappingError` when a value cannot be computed or converted to its target's type.
     public func map(_ user: DirectoryUser, inScope: Bool = true) throws(MappingError) -> DesiredUser {
         var context = ExpressionEvaluator.Context(user: user, inScope: inScope)
-        var createValues: [SCIMPath: SCIMValue] = [:]
-        var updateValues: [SCIMPath: SCIMValue?] = [:]
+        var createValues = PathValues<SCIMValue>(layout: layout)
+        var updateValues = PathValues<SCIMValue?>(layout: layout)
         var createReferences: [SCIMPath: String] = [:]
         var updateReferences: [SCIMPath: String?] = [:]
-        createValues.reserveCapacity(compiled.count)
-        updateValues.reserveCapacity(compiled.count)
         for entry in compiled {
             let path = entry.mapping.target
             let raw: ExpressionValue

@@ -22,7 +22,10 @@ struct Matcher {
     let links: [String: String]
     let matchingPaths: [SCIMPath]
     private var indexByID: [String: Int] = [:]
-    private var indexes: [SCIMPath: [String: [Int]]] = [:]
+    /// Per matching path: key -> the target user with it. A key several target users share maps to
+    /// -1 and its users are in `sharedKeys` (rare; one array per key would cost a million arrays).
+    private var indexes: [SCIMPath: [String: Int]] = [:]
+    private var sharedKeys: [SCIMPath: [String: [Int]]] = [:]
     /// The source id managing each linked target id.
     private var managedBy: [String: String] = [:]
 
@@ -33,14 +36,18 @@ struct Matcher {
         indexByID.reserveCapacity(targets.count)
         for (index, target) in targets.enumerated() { indexByID[target.id] = index }
         for path in matchingPaths {
-            var index: [String: [Int]] = [:]
+            var index: [String: Int] = [:]
             index.reserveCapacity(targets.count)
+            var shared: [String: [Int]] = [:]
             for (position, target) in targets.enumerated() {
-                if let value = target.value(at: path), let key = Self.key(value, for: path) {
-                    index[key, default: []].append(position)
+                guard let value = target.value(at: path), let key = Self.key(value, for: path) else { continue }
+                if let earlier = index.updateValue(position, forKey: key) {
+                    index[key] = -1
+                    shared[key, default: earlier >= 0 ? [earlier] : []].append(position)
                 }
             }
             indexes[path] = index
+            sharedKeys[path] = shared
         }
         for (source, target) in links { managedBy[target] = source }
     }
@@ -64,7 +71,7 @@ struct Matcher {
         for path in matchingPaths {
             guard let value = desired.createValues[path], let key = Self.key(value, for: path) else { continue }
             hadValue = true
-            let candidates = indexes[path]?[key] ?? []
+            let candidates = indexes[path]?[key].map { $0 >= 0 ? [$0] : sharedKeys[path]?[key] ?? [] } ?? []
             if candidates.isEmpty { continue }
             if candidates.count > 1 {
                 let ids = candidates.map { targets[$0].id }.sorted().joined(separator: ", ")

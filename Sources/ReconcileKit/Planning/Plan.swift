@@ -33,6 +33,8 @@ public struct Plan: Sendable, Equatable {
     /// Problems that do not stop the plan, one sentence each, such as a manager that cannot be
     /// resolved (the attribute is left unset); printed on stderr and in the plan.
     public var warnings: [String] = []
+    /// Unchanged users whose stored digest is missing or out of date (see `AppliedDigest`).
+    public var digestRefresh = DigestRefresh()
 
     public init(
         createdAt: String, snapshot: SnapshotInfo, target: TargetInfo, actions: [PlanAction], noChange: Int, notProvisioned: Int = 0,

@@ -58,7 +58,13 @@ public struct PlanAction: Sendable, Equatable {
     /// The matching attribute that linked an unmanaged target user (`externalId`, `userName`).
     public var matchedOn: String?
     /// For `create`: the full SCIM User to create.
-    public var resource: JSONValue?
+    public var resource: JSONValue? {
+        get { createResource?.json }
+        set { createResource = newValue.map(CreateResource.init(json:)) }
+    }
+    /// The resource as the plan holds it: a planned create keeps its mapped values (a few hundred
+    /// bytes; a million creates are planned at once) and builds the JSON when it is applied or shown.
+    var createResource: CreateResource?
     /// For `update` and `disable`: the PATCH operations, and the same as old/new pairs for review.
     public var operations: [PatchOperation]
     public var changes: [AttributeChange]
@@ -68,6 +74,8 @@ public struct PlanAction: Sendable, Equatable {
     /// For `create` and `update`: reference attributes (the manager) set to users created in the same
     /// run, filled in by the Applier once those have ids (`PlanReference`).
     public var references: [PlanReference] = []
+    /// For the embedded store: the digest of the mapped values the action leaves the user with.
+    public var digest = AppliedDigest()
 
     public init(
         kind: Kind, sourceId: String? = nil, targetId: String? = nil, userName: String, externalId: String? = nil,
@@ -83,7 +91,7 @@ public struct PlanAction: Sendable, Equatable {
         self.detail = detail
         self.version = version
         self.matchedOn = matchedOn
-        self.resource = resource
+        self.createResource = resource.map(CreateResource.init(json:))
         self.operations = operations
         self.changes = changes
     }
@@ -113,4 +121,31 @@ public struct PlanAction: Sendable, Equatable {
     static func sortedInPlanOrder(_ actions: [PlanAction]) -> [PlanAction] {
         actions.map { ($0.orderKey, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
+}
+
+/// A create's User resource: JSON read from a plan file, or the mapped values it is built from.
+struct CreateResource: Sendable, Equatable {
+    private enum Storage: Sendable {
+        case json(JSONValue)
+        case values(PathValues<SCIMValue>)
+    }
+
+    private let storage: Storage
+
+    init(json: JSONValue) {
+        storage = .json(json)
+    }
+
+    init(values: PathValues<SCIMValue>) {
+        storage = .values(values)
+    }
+
+    var json: JSONValue {
+        switch storage {
+        case .json(let json): return json
+        case .values(let values): return .userResource(values)
+        }
+    }
+
+    static func == (a: CreateResource, b: CreateResource) -> Bool { a.json == b.json }
 }

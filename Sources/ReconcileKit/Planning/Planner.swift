@@ -38,25 +38,33 @@ public struct Planner: Sendable {
 
     public let mapping: Mapping
     public let options: Options
+    /// The mapping's target paths with the digest of each one's name, for `DesiredUser.updateDigest`.
+    private let digestPaths: [(path: SCIMPath, tag: UInt64)]
 
     public init(mapping: Mapping, options: Options = Options()) {
         self.mapping = mapping
         self.options = options
+        digestPaths = mapping.targetPaths.map { ($0, Digest64($0.description).value) }
     }
 
     /// Plans the run that takes `target` to what `snapshot` says, for the users `scope` keeps in.
-    public func plan(snapshot: Snapshot, target: TargetState, createdAt: String, scope: Scope = .everyone) -> Plan {
+    /// - Parameter progress: advanced by one per snapshot user as it is scoped and mapped.
+    public func plan(
+        snapshot: Snapshot, target: TargetState, createdAt: String, scope: Scope = .everyone, progress: ProgressReporter? = nil
+    ) -> Plan {
         let mapper = Mapper(mapping: mapping)
         let matcher = Matcher(targets: target.users, links: target.links, matchingPaths: mapping.matchingPaths)
         var actions: [PlanAction] = []
         var noChange = 0
         var notProvisioned = 0
         var scopedOut = 0, outOfScope = 0
+        var digestRefresh = DigestRefresh()
 
         // Map everyone first: source-side duplicates can only be seen across the whole snapshot.
         var desired: [DesiredUser] = []
         desired.reserveCapacity(snapshot.users.count)
         for user in snapshot.users {
+            progress?.advance()
             // Scoping comes before matching, as in Entra: a user out of scope is neither mapped nor matched.
             if scope.isRestricted, !scope.decide(user).inScope {
                 scopedOut += 1
@@ -104,9 +112,12 @@ public struct Planner: Sendable {
                 let (resolved, pending) = references.resolve(user, target: nil)
                 var create = PlanAction(
                     kind: .create, sourceId: user.source.id, userName: user.userName ?? user.source.id,
-                    externalId: user.externalId, resource: .userResource(resolved.createValues)
+                    externalId: user.externalId
                 )
+                create.createResource = CreateResource(values: resolved.createValues)
                 create.references = pending
+                // A manager filled in at apply time is not in the values digested here.
+                if pending.isEmpty { create.digest = AppliedDigest(resolved.updateDigest(digestPaths)) }
                 actions.append(create)
             case .linked(let index), .matched(let index, _):
                 let claimants = claims[index] ?? []
@@ -122,12 +133,24 @@ public struct Planner: Sendable {
                     notProvisioned += 1
                     continue
                 }
-                let (resolved, pending) = references.resolve(user, target: target.users[index])
-                if let action = references.attach(pending, to: change(resolved, target.users[index], matchedOn: matchedOn),
-                                                  user: resolved, target: target.users[index], matchedOn: matchedOn) {
+                let current = target.users[index]
+                let (resolved, pending) = references.resolve(user, target: current)
+                let digest = pending.isEmpty ? resolved.updateDigest(digestPaths) : nil
+                // The store's digest says the values an update enforces are there already: no need
+                // to read and compare the resource (the nightly run's common case).
+                if let digest, matchedOn == nil, current.appliedDigest == digest, current.active == user.active {
+                    noChange += 1
+                    continue
+                }
+                if var action = references.attach(pending, to: change(resolved, current, matchedOn: matchedOn),
+                                                  user: resolved, target: current, matchedOn: matchedOn) {
+                    action.digest = AppliedDigest(digest)
                     actions.append(action)
                 } else {
                     noChange += 1
+                    if let digest, current.appliedDigest != digest {
+                        digestRefresh.entries.append(.init(targetId: current.id, version: current.version, digest: digest))
+                    }
                 }
             }
         }
@@ -159,6 +182,7 @@ public struct Planner: Sendable {
             outOfScope: outOfScope
         )
         plan.warnings = references.warnings.sorted()
+        plan.digestRefresh = digestRefresh
         return plan
     }
 
@@ -227,17 +251,23 @@ public struct Planner: Sendable {
     func sourceDuplicates(_ users: [DesiredUser]) -> [String: String] {
         var result: [String: String] = [:]
         for path in mapping.matchingPaths {
-            var groups: [String: [DesiredUser]] = [:]
-            for user in users {
-                if let value = user.createValues[path], let key = Matcher.key(value, for: path) {
-                    groups[key, default: []].append(user)
+            // The first user with each key; the users of keys seen more than once, by key. Positions,
+            // not copies: a million users have a million keys and, normally, no duplicates.
+            var first: [String: Int] = [:]
+            first.reserveCapacity(users.count)
+            var groups: [String: [Int]] = [:]
+            for (position, user) in users.enumerated() {
+                guard let value = user.createValues[path], let key = Matcher.key(value, for: path) else { continue }
+                if let earlier = first.updateValue(position, forKey: key) {
+                    first[key] = earlier
+                    groups[key, default: [earlier]].append(position)
                 }
             }
-            for group in groups.values where group.count > 1 {
-                let ids = group.map(\.source.id).sorted().joined(separator: ", ")
-                let value = group[0].createValues[path]!
-                for user in group where result[user.source.id] == nil {
-                    result[user.source.id] = "source users \(ids) share \(path) \(value)"
+            for group in groups.values {
+                let ids = group.map { users[$0].source.id }.sorted().joined(separator: ", ")
+                let value = users[group[0]].createValues[path]!
+                for position in group where result[users[position].source.id] == nil {
+                    result[users[position].source.id] = "source users \(ids) share \(path) \(value)"
                 }
             }
         }

@@ -19,8 +19,9 @@ public struct SafetySettings: Sendable, Equatable {
     /// (Entra keeps 30 days).
     public var logRetentionDays = 30
     /// Whether each run logs a `noChange` record per managed user it leaves as it is (Entra's
-    /// "Other"); a directory of a million users may turn it off to keep the log small.
-    public var logUnchanged = true
+    /// "Other"). Off by default: a directory of a million users would add a million rows a night,
+    /// and Entra's incremental cycles do not log users that did not change either.
+    public var logUnchanged = false
     /// Run with `/bin/sh -c` and a short summary on stdin when a run quarantines, fails or is partial.
     public var notifyCommand: String?
 

@@ -37,11 +37,15 @@ public struct DirectoryUser: Sendable, Equatable {
     /// The directory object id (Graph `id`, the CSV's `objectId`): the stable identity of the person.
     public let id: String
     /// Properties keyed by their lowercased name.
-    public let properties: [String: JSONValue]
+    public let properties: PropertyValues
     /// The record this user was read from.
     public let origin: RecordOrigin
 
     public init(id: String, properties: [String: JSONValue], origin: RecordOrigin) {
+        self.init(id: id, properties: PropertyValues(properties), origin: origin)
+    }
+
+    public init(id: String, properties: PropertyValues, origin: RecordOrigin) {
         self.id = id
         self.properties = properties
         self.origin = origin

@@ -16,11 +16,14 @@ public struct SnapshotLoader: Sendable {
     public init() {}
 
     /// Loads the snapshot at `path` (a file or a folder of page files).
-    /// - Parameter format: the files' format; `nil` judges each file from its content.
+    /// - Parameters:
+    ///   - format: the files' format; `nil` judges each file from its content.
+    ///   - progress: advanced by each file's size in bytes once the file is read (`exportBytes(at:)` is the total).
     /// - Throws: `SnapshotError` naming the file and the line:column, line and column, or record at fault.
-    public func load(path: String, format: SnapshotFormat? = nil) throws(SnapshotError) -> Snapshot {
+    public func load(path: String, format: SnapshotFormat? = nil, progress: ProgressReporter? = nil) throws(SnapshotError) -> Snapshot {
         let files = try Self.pageFiles(at: path)
-        var hasher = SHA256()
+        // The export's digest is computed on the second core while this one parses.
+        let hasher = BackgroundSHA256()
         var users: [DirectoryUser] = []
         var firstSeen: [String: RecordOrigin] = [:]
         var lastNextLink: (file: String, link: String)?
@@ -62,6 +65,7 @@ public struct SnapshotLoader: Sendable {
                 }
                 users.append(user)
             }
+            progress?.advance(by: raw.count)
         }
         if let (file, link) = lastNextLink {
             throw .incomplete(file: file, nextLink: link)
@@ -71,7 +75,7 @@ public struct SnapshotLoader: Sendable {
                 ? "the export has no accountEnabled property (add it to $select); every user is taken as enabled"
                 : "the export has no accountEnabled column; every user is taken as enabled")
         }
-        return Snapshot(users: users, files: files, sha256: SHA256.hex(hasher.finalize()), warnings: warnings)
+        return Snapshot(users: users, files: files, sha256: hasher.finalizeHex(), warnings: warnings)
     }
 
     /// The files to read for `path`: the file itself, or the folder's `.json` and `.csv` files in natural order.
@@ -115,5 +119,21 @@ public struct SnapshotLoader: Sendable {
         located.line = position.line
         located.column = position.column
         return located
+    }
+}
+
+/// SHA-256 over chunks handed over in order, computed on a serial background queue.
+final class BackgroundSHA256: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "reconcile.snapshot-sha256")
+    // Touched only on `queue`.
+    private var hasher = SHA256()
+
+    func update(_ bytes: [UInt8]) {
+        queue.async { self.hasher.update(bytes) }
+    }
+
+    /// Waits for the chunks handed over so far and returns the digest as lowercase hex.
+    func finalizeHex() -> String {
+        queue.sync { SHA256.hex(hasher.finalize()) }
     }
 }

@@ -101,9 +101,16 @@ extension JSONValue {
 
     /// A new User resource holding `values`, without `id` or `meta` (the store assigns those).
     public static func userResource(_ values: [SCIMPath: SCIMValue]) -> JSONValue {
+        userResource(PathValues(values))
+    }
+
+    /// A new User resource holding `values`, without `id` or `meta`.
+    public static func userResource(_ values: PathValues<SCIMValue>) -> JSONValue {
         var resource = JSONValue.object(["schemas": .array([.string(SCIMPath.coreSchema)])])
-        for path in values.keys.sorted() {
-            resource = resource.setting(path, to: SCIMUserSchema.json(values[path]!, at: path))
+        let paths = values.layout.paths
+        for slot in values.layout.sortedSlots {
+            guard let value = values.value(inSlot: slot) else { continue }
+            resource = resource.setting(paths[slot], to: SCIMUserSchema.json(value, at: paths[slot]))
         }
         return resource
     }

@@ -12,6 +12,8 @@ public final class SQLiteStore: ProvisioningTarget {
     /// This store's links, runs and provisioning log, kept in the same file.
     public let runState: RunState
     private lazy var writer = Result { try UserWriter(database: database) }
+    /// Reads the resources of the users `targetState()` handed out, when planning asks for them.
+    private var resourceLoader: ResourceLoader?
 
     public var kind: String { "sqlite" }
     public var location: String { path }
@@ -47,7 +49,7 @@ public final class SQLiteStore: ProvisioningTarget {
         return "\(storeID):\(generation)"
     }
 
-    /// Every user in the store, in id order.
+    /// Every user in the store, in id order, each with its whole resource.
     public func users() throws -> [TargetUser] {
         var users: [TargetUser] = []
         let statement = try database.prepare("SELECT id, external_id, user_name, active, version, resource FROM users ORDER BY id")
@@ -61,6 +63,34 @@ public final class SQLiteStore: ProvisioningTarget {
         return users
     }
 
+    /// Every user in the store, in id order, with the resources left in the store until planning
+    /// asks for one (`TargetUser`): a nightly run reads a million users' columns, not their JSON.
+    func plannedUsers(progress: ProgressReporter? = nil) throws -> [TargetUser] {
+        let loader = try ResourceLoader(database: database)
+        resourceLoader = loader
+        var users: [TargetUser] = []
+        users.reserveCapacity(try database.scalarInt("SELECT count(*) FROM users") ?? 0)
+        let statement = try database.prepare("""
+            SELECT id, external_id, user_name, active, version, applied_digest, digest_version FROM users ORDER BY id
+            """)
+        try statement.forEachRow { row in
+            let version = row.int(4)
+            // A digest describes the version it was written with; any later write (an older reconcile
+            // that knows no digests, say) leaves it behind.
+            let digest = !row.isNull(5) && row.int(6) == version ? UInt64(bitPattern: row.int64(5)) : nil
+            users.append(TargetUser(
+                id: row.text(0), externalId: row.optionalText(1), userName: row.text(2), active: row.int(3) != 0,
+                version: Self.etag(version), loader: loader, appliedDigest: digest
+            ))
+            progress?.advance()
+        }
+        return users
+    }
+
+    /// Why a resource planning asked for could not be read, if one could not: the plan is then not
+    /// to be used.
+    public func planningFailure() -> StoreError? { resourceLoader?.failure }
+
     /// Source id -> target id for every user this job manages.
     public func links() throws -> [String: String] {
         var links: [String: String] = [:]
@@ -72,12 +102,25 @@ public final class SQLiteStore: ProvisioningTarget {
     }
 
     /// The users and links, as the Planner needs them.
-    public func targetState() throws -> Planner.TargetState {
-        Planner.TargetState(users: try users(), links: try links(), kind: "sqlite", location: path, fingerprint: try fingerprint())
+    /// - Parameter progress: advanced by one per user row read (`userCount()` is the total).
+    public func targetState(progress: ProgressReporter? = nil) throws -> Planner.TargetState {
+        Planner.TargetState(users: try plannedUsers(progress: progress), links: try links(), kind: "sqlite", location: path, fingerprint: try fingerprint())
     }
 
     /// `meta.version` as a weak ETag (RFC 7644 §3.14).
     static func etag(_ version: Int) -> String { "W/\"\(version)\"" }
+
+    /// The version number in an ETag made by `etag(_:)`.
+    static func version(etag: String) -> Int? {
+        guard etag.hasPrefix("W/\""), etag.hasSuffix("\""), etag.count > 3 else { return nil }
+        return Int(etag.dropFirst(3).dropLast())
+    }
+
+    /// Records the digests of unchanged users a plan compared in full (`Plan.digestRefresh`).
+    public func refreshDigests(_ digests: DigestRefresh) throws {
+        guard !digests.entries.isEmpty else { return }
+        try database.inTransaction { try writer.get().refresh(digests) }
+    }
 
     static func parseResource(_ row: Statement, column: Int32) throws(StoreError) -> JSONValue {
         do {

@@ -144,6 +144,12 @@ enum StoreFile {
         CREATE INDEX provisioning_log_time ON provisioning_log (time);
         CREATE INDEX provisioning_log_user ON provisioning_log (user_name COLLATE NOCASE);
         """,
+        // 3: the digest of the mapped values a run wrote to a user, and the version it was written
+        // with, so a nightly run compares a user without reading the resource (DesiredUser.updateDigest).
+        """
+        ALTER TABLE users ADD COLUMN applied_digest INTEGER;
+        ALTER TABLE users ADD COLUMN digest_version INTEGER;
+        """,
     ]
 
     /// Whether a store exists at `path` (as a file of any kind).

@@ -1,4 +1,9 @@
+import Foundation
+
 /// A SCIM User as the target holds it now: its identity, state and full resource.
+///
+/// The embedded store hands out users whose resource is read only when something asks for it
+/// (`deferred`): a nightly run compares most users by their applied digest and never needs it.
 public struct TargetUser: Sendable, Equatable {
     /// The target's `id` (server-assigned, RFC 7643 §3.1).
     public let id: String
@@ -7,16 +12,42 @@ public struct TargetUser: Sendable, Equatable {
     public let active: Bool
     /// `meta.version`, the resource's ETag (RFC 7644 §3.14); compared before changing the user.
     public let version: String
-    /// The whole resource as JSON.
-    public let resource: JSONValue
+    /// The digest of the mapped values this job last wrote to the user (`DesiredUser.updateDigest`),
+    /// when it still describes the current version; `nil` when unknown.
+    public let appliedDigest: UInt64?
+    private let storage: ResourceStorage
 
-    public init(id: String, externalId: String?, userName: String, active: Bool, version: String, resource: JSONValue) {
+    /// The whole resource as JSON.
+    public var resource: JSONValue {
+        switch storage {
+        case .loaded(let resource): return resource
+        case .deferred(let loader): return loader.resource(id: id)
+        }
+    }
+
+    public init(
+        id: String, externalId: String?, userName: String, active: Bool, version: String, resource: JSONValue,
+        appliedDigest: UInt64? = nil
+    ) {
+        self.init(id: id, externalId: externalId, userName: userName, active: active, version: version,
+                  storage: .loaded(resource), appliedDigest: appliedDigest)
+    }
+
+    /// A user whose resource `loader` reads when it is first asked for.
+    init(id: String, externalId: String?, userName: String, active: Bool, version: String, loader: ResourceLoader, appliedDigest: UInt64?) {
+        self.init(id: id, externalId: externalId, userName: userName, active: active, version: version,
+                  storage: .deferred(loader), appliedDigest: appliedDigest)
+    }
+
+    private init(id: String, externalId: String?, userName: String, active: Bool, version: String,
+                 storage: ResourceStorage, appliedDigest: UInt64?) {
         self.id = id
         self.externalId = externalId
         self.userName = userName
         self.active = active
         self.version = version
-        self.resource = resource
+        self.storage = storage
+        self.appliedDigest = appliedDigest
     }
 
     /// Reads a User resource as a SCIM server returns it.
@@ -36,6 +67,9 @@ public struct TargetUser: Sendable, Equatable {
 
     /// The current value at a mapped path, or `nil` when the resource has none.
     public func value(at path: SCIMPath) -> SCIMValue? {
+        // The matching attributes are kept beside the resource: matching reads them for every user.
+        if path == .userName { return userName.isEmpty ? nil : .string(userName) }
+        if path == .externalId { return externalId.flatMap { $0.isEmpty ? nil : .string($0) } }
         guard let json = resource.value(at: path) else { return nil }
         switch SCIMUserSchema.type(of: path) {
         case .boolean:
@@ -57,6 +91,57 @@ public struct TargetUser: Sendable, Equatable {
         case .string(let text) where text.lowercased() == "true": return true
         case .string(let text) where text.lowercased() == "false": return false
         default: return nil
+        }
+    }
+}
+
+/// Where a target user's resource is: in hand, or in the store until asked for.
+enum ResourceStorage: Sendable, Equatable {
+    case loaded(JSONValue)
+    case deferred(ResourceLoader)
+
+    static func == (a: ResourceStorage, b: ResourceStorage) -> Bool {
+        switch (a, b) {
+        case (.loaded(let x), .loaded(let y)): return x == y
+        case (.deferred(let x), .deferred(let y)): return x === y
+        default: return false
+        }
+    }
+}
+
+/// Reads single resources from the embedded store on demand, with one prepared statement.
+///
+/// Reading cannot fail in the middle of planning without a way to say so: a failure is kept
+/// (`failure`) and the run checks it before it shows or applies the plan, so a plan made from a
+/// resource that could not be read is never used.
+final class ResourceLoader: @unchecked Sendable {
+    private let lock = NSLock()
+    // Used under `lock` only, which is what makes sharing it safe.
+    private nonisolated(unsafe) let statement: Statement
+    private var firstFailure: StoreError?
+
+    init(database: Database) throws(StoreError) {
+        statement = try database.prepare("SELECT resource FROM users WHERE id = ?")
+    }
+
+    /// The first read that failed since the store was read, if any.
+    var failure: StoreError? { lock.withLock { firstFailure } }
+
+    func resource(id: String) -> JSONValue {
+        lock.withLock {
+            do {
+                try statement.bind([.text(id)])
+                defer { statement.reset() }
+                guard try statement.step() else {
+                    throw StoreError.sqlite(code: 0, message: "user \(id) disappeared while planning", sql: "SELECT resource FROM users")
+                }
+                return try SQLiteStore.parseResource(statement, column: 0)
+            } catch {
+                if firstFailure == nil {
+                    firstFailure = (error as? StoreError) ?? .sqlite(code: 0, message: "\(error)", sql: "SELECT resource FROM users")
+                }
+                return .object([:])
+            }
         }
     }
 }

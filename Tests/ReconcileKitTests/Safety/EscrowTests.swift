@@ -9,6 +9,8 @@ final class EscrowTests {
 
     init() throws {
         bench = try SafetyBench()
+        // These tests read the noChange records too (off by default).
+        bench.settings.logUnchanged = true
     }
 
     static let alice = "user0001@contoso.example"

@@ -13,6 +13,8 @@ final class LogQueryTests {
     /// create a fourth.
     init() throws {
         bench = try SafetyBench()
+        // These tests read the noChange records too (off by default).
+        bench.settings.logUnchanged = true
         try bench.run(SafetyBench.users(3))
         bench.clock.advance(hours: 24)
         bench.target.failing = ["user0004@contoso.example"]

@@ -45,7 +45,7 @@ final class SQLiteStoreTests {
         #expect(columns.map { $0[0] } == [
             "id", "external_id", "user_name", "user_name_key", "active", "display_name", "title", "email",
             "given_name", "family_name", "locality", "organization", "department", "resource", "created",
-            "last_modified", "version",
+            "last_modified", "version", "applied_digest", "digest_version",
         ])
         // user_name_key carries the UNIQUE constraint, not user_name.
         let unique = try StoreFixtures.rows(database, """
@@ -298,8 +298,13 @@ final class SQLiteStoreTests {
         #expect(bob.value(at: SCIMPath(attribute: "title")) == nil)
         #expect(try store.links() == ["alice-id": alice.id, "bob-id": bob.id])
 
+        // The planner's view: the same users, their resources read when asked for, each with the
+        // digest its create wrote.
         let state = try store.targetState()
-        #expect(state.users == users)
+        #expect(state.users.map(\.id) == users.map(\.id))
+        #expect(state.users.map(\.resource) == users.map(\.resource))
+        #expect(state.users.map(\.userName) == users.map(\.userName))
+        #expect(state.users.allSatisfy { $0.appliedDigest != nil })
         #expect(state.kind == "sqlite")
         #expect(state.location == path)
         #expect(state.fingerprint == (try store.fingerprint()))
