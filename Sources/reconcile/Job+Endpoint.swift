@@ -40,7 +40,7 @@ extension Job {
         RunNotification.command = settings.notifyCommand
         return try guarded(
             target: target, state: target.runState, input: .reviewed(plan), mode: .applyPlan, safety: options.safety,
-            settings: settings, show: { _ in })
+            settings: settings, show: { _ in }, progress: try ProgressOutput.start(options.progress))
     }
 
     /// Reads a plan file.

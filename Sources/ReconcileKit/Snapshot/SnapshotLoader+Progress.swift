@@ -1,0 +1,16 @@
+import Foundation
+
+extension SnapshotLoader {
+    /// The bytes `load(path:)` reads at `path` (its file, or its folder's page files), the total of
+    /// the "reading the export" progress stage; nil when the files cannot be listed, which `load`
+    /// then reports.
+    public static func exportBytes(at path: String) -> Int? {
+        guard let files = try? pageFiles(at: path) else { return nil }
+        var total = 0
+        for file in files {
+            guard let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber else { return nil }
+            total += size.intValue
+        }
+        return total
+    }
+}
