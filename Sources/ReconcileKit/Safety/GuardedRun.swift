@@ -26,6 +26,10 @@ public struct GuardedRun {
         case apply
         case applyPlan = "apply-plan"
         case recover
+        /// `reconcile explain USER --apply`: a plan filtered to one user's actions. Refused while the
+        /// job is quarantined (one user must not end a quarantine the whole plan is in), and other
+        /// users' escrowed failures are left for the next full run.
+        case explain
     }
 
     /// The admin's overrides.
@@ -82,14 +86,17 @@ public struct GuardedRun {
     let schedule: RetrySchedule
     let clock: () -> Date
     let notice: (String) -> Void
+    /// Shows the applying stage (`Applier`).
+    let progress: ProgressReporter?
 
     /// - Parameters:
     ///   - clock: the time of the run's records and of escrow decisions (injected by tests).
     ///   - notice: receives one line for stderr per thing the operator should know.
+    ///   - progress: shows the applying stage on stderr.
     public init(
         target: any ProvisioningTarget, state: RunState, settings: SafetySettings, options: Options,
         schedule: RetrySchedule = RetrySchedule(), clock: @escaping () -> Date = Date.init,
-        notice: @escaping (String) -> Void = { _ in }
+        notice: @escaping (String) -> Void = { _ in }, progress: ProgressReporter? = nil
     ) {
         self.target = target
         self.state = state
@@ -98,6 +105,7 @@ public struct GuardedRun {
         self.schedule = schedule
         self.clock = clock
         self.notice = notice
+        self.progress = progress
     }
 
     var database: Database { state.database }
@@ -161,6 +169,10 @@ public struct GuardedRun {
 
         // Steps 4-5: the target, quarantine and the partial-export guard.
         var inForce = try checkTarget(quarantine: quarantine, escrow: escrow, session: &session)
+        if options.mode == .explain, let current = inForce {
+            try refuse(outcome: "quarantined", SafetyError.quarantined(
+                current, why: "reconcile explain --apply changes one user only while the job is not quarantined"), session: session)
+        }
         if case .snapshot(let users, _, _) = input {
             do {
                 try PartialExportGuard.check(
@@ -205,7 +217,7 @@ public struct GuardedRun {
         try show(plan)
 
         // Step 8: quarantined for failures, the due escrowed failures go first.
-        let applier = Applier(target: target, state: state)
+        let applier = Applier(target: target, state: state, progress: progress)
         var result = ApplyResult(runID: runID)
         var remaining = plan.applicable
         var tried = false
@@ -272,7 +284,7 @@ public struct GuardedRun {
         try database.inTransaction {
             try updateEscrow(escrow, attempted: attempted, result: applied, escrowed: Set(entries.keys))
             let inPlan = Set(plan.actions.map(Escrow.key(for:)))
-            try escrow.resolve(entries.keys.filter { !inPlan.contains($0) })
+            if options.mode != .explain { try escrow.resolve(entries.keys.filter { !inPlan.contains($0) }) }
             let attemptedCount = result.appliedChanges + result.failures.count
             let failed = result.failures.count
             if failed >= settings.failureQuarantineMinimum && failed * 100 > settings.failureQuarantinePercent * attemptedCount {

@@ -5,7 +5,7 @@ public struct RunRecord: Sendable, Equatable {
     public var id: Int64
     public var startedAt: String
     public var finishedAt: String?
-    /// `apply`, `apply-plan` or `recover`.
+    /// `apply`, `apply-plan`, `recover` or `explain` (one user, `reconcile explain USER --apply`).
     public var mode: String
     /// `success`, `partial`, `failed`, `interrupted`, `held` (deletion threshold), `quarantined`,
     /// `refused` (partial export), `stale`; `nil` while the run is in progress.
