@@ -5,17 +5,22 @@ import ReconcileKit
 /// notification after a run that needs attention.
 extension Job {
     /// Applies through the safety checks (`GuardedRun`), printing the plan with `show` first.
+    /// - Parameter progress: shows the applying stage on stderr.
     static func guarded(
         target: any ProvisioningTarget, state: RunState, input: GuardedRun.Input, mode: GuardedRun.Mode,
-        safety: SafetyOptions, settings: SafetySettings, show: (Plan) throws -> Void
+        safety: SafetyOptions, settings: SafetySettings, show: (Plan) throws -> Void, progress: ProgressReporter? = nil
     ) throws -> ExitCode {
         let run = GuardedRun(
             target: target, state: state, settings: settings,
             options: .init(mode: mode, allowDeletions: safety.allowDeletions, allowShrink: safety.allowShrink, breakLock: safety.breakLock),
-            notice: printError)
+            notice: printError, progress: progress)
+        JobMetrics.note(input)
         let outcome: GuardedRun.Outcome
         do {
-            outcome = try run.run(input, show: show)
+            outcome = try run.run(input, show: { plan in
+                JobMetrics.plan = plan
+                try show(plan)
+            })
         } catch SafetyError.deletionThresholdExceeded(let verdict, let runID, let alreadyQuarantined) {
             // The plan is on stdout above; its closing line says why nothing followed it.
             print("Applied nothing in run \(runID): \(verdict.planned) disables and deletes held by the deletion threshold.")
@@ -23,6 +28,7 @@ extension Job {
             throw SafetyError.deletionThresholdExceeded(verdict, runID: runID, alreadyQuarantined: alreadyQuarantined)
         }
         RunNotification.runID = outcome.runID
+        JobMetrics.outcome = outcome
         for failure in outcome.result.failures {
             printError("failed: \(failure.action.kind.rawValue) \(failure.action.userName): \(failure.message)")
         }
@@ -49,6 +55,7 @@ extension Job {
             plan, state: state, snapshotUsers: snapshotUsers, settings: settings, allowDeletions: safety.allowDeletions,
             allowShrink: safety.allowShrink)
         for notice in notices { printError(notice) }
+        JobMetrics.plan = annotated
         return annotated
     }
 

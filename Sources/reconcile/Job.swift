@@ -4,7 +4,11 @@ import ReconcileKit
 /// Wires the pipeline stages for one run: load, map, match, plan, then print or apply.
 enum Job {
     static func run(_ options: RunOptions) throws -> ExitCode {
-        let snapshot = try SnapshotLoader().load(path: options.snapshot, format: options.snapshotFormat)
+        let progress = try ProgressOutput.start(options.progress)
+        progress?.begin(stage: "reading the export", total: SnapshotLoader.exportBytes(at: options.snapshot), unit: "bytes")
+        let snapshot = try SnapshotLoader().load(path: options.snapshot, format: options.snapshotFormat, progress: progress)
+        progress?.finish()
+        JobMetrics.snapshotUsers = snapshot.users.count
         for warning in snapshot.warnings { printError("warning: \(warning)") }
         let assignments = try options.assignments.map { path throws(ScopingError) in try AssignmentsLoader().load(path: path) }
         for warning in assignments?.warnings ?? [] { printError("warning: \(warning)") }
@@ -40,19 +44,26 @@ enum Job {
             deleteMissing: options.deleteMissing, skipOutOfScopeDeletions: configuration.skipOutOfScopeDeletions))
         // An apply plans under the run lock (GuardedRun calls this), so no other run changes the target in between.
         let makePlan = { () throws -> (Plan, Planner.TargetState) in
-            let target = try endpoint?.target.targetState(for: snapshot) ?? store?.targetState() ?? emptyState
-            return (planner.plan(snapshot: snapshot, target: target, createdAt: Timestamp.now(), scope: scope), target)
+            if let store { progress?.begin(stage: "reading the store", total: try store.userCount(), unit: "rows") }
+            let target = try endpoint?.target.targetState(for: snapshot) ?? store?.targetState(progress: progress) ?? emptyState
+            progress?.begin(stage: "planning", total: snapshot.users.count, unit: "users")
+            let plan = planner.plan(snapshot: snapshot, target: target, createdAt: Timestamp.now(), scope: scope, progress: progress)
+            progress?.finish()
+            // A user's resource the planner asked for could not be read: the plan must not be used.
+            if let failure = store?.planningFailure() { throw failure }
+            return (plan, target)
         }
         let show = { (plan: Plan) throws in
             for warning in plan.warnings { printError("warning: \(warning)") }
             if let out = options.out { try writeAtomically(plan.fileText, to: out) }
-            print(options.format == .json ? plan.fileText : plan.text, terminator: "")
+            print(options.format == .json ? plan.fileText : plan.text(color: options.color.isOn()), terminator: "")
         }
         let runState = endpoint?.target.runState ?? store?.runState
         if options.mode == .apply, let runState, let target: any ProvisioningTarget = endpoint?.target ?? store {
             return try guarded(
                 target: target, state: runState, input: .snapshot(users: snapshot.users.count, sha256: snapshot.sha256, plan: makePlan),
-                mode: options.safety.recover ? .recover : .apply, safety: options.safety, settings: settings, show: show)
+                mode: options.safety.recover ? .recover : .apply, safety: options.safety, settings: settings, show: show,
+                progress: progress)
         }
         let plan = try preview(
             try makePlan().0, state: endpoint?.temporary == nil ? runState : nil, snapshotUsers: snapshot.users.count,
@@ -75,7 +86,7 @@ enum Job {
         let store = try SQLiteStore(path: path, create: true, notice: printError)
         return try guarded(
             target: store, state: store.runState, input: .reviewed(plan), mode: .applyPlan, safety: options.safety,
-            settings: settings, show: { _ in })
+            settings: settings, show: { _ in }, progress: try ProgressOutput.start(options.progress))
     }
 
     /// Prints the result line (and each failure on stderr) and picks the exit code.

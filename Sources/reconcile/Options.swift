@@ -10,6 +10,7 @@ enum Command {
     case mapping(config: String?, format: RunOptions.Format)
     case check(CheckTarget)
     case applyPlanToEndpoint(planFile: String, endpoint: EndpointOptions, options: RunOptions)
+    case explain(ExplainOptions)
     case help(String)
 }
 
@@ -33,11 +34,19 @@ struct RunOptions {
     var endpoint: EndpointOptions?
     /// `--allow-deletions`, `--deletion-threshold`, `--recover`, `--notify-command` ... (`SafetyOptions.swift`).
     var safety = SafetyOptions()
+    /// `--progress`: a bar on a terminal, plain lines otherwise (`ProgressOutput.swift`).
+    var progress = ProgressMode.auto
+    /// `--metrics-file FILE`: the run's metrics for node_exporter's textfile collector (`Job+Metrics.swift`).
+    var metricsFile: String?
+    /// `--color`: whether the printed plan is coloured (`ColorOption.swift`).
+    var color = ColorOption.auto
 }
 
 /// A small argument parser in argument-parser's manner: typed options, validation with messages that say what to do.
 struct ArgumentParser {
     private var arguments: [String]
+    /// Arguments that are not options (explain's USER), collected instead of refused when not `nil`.
+    private var operands: [String]?
 
     init(_ arguments: [String]) {
         self.arguments = arguments
@@ -50,7 +59,13 @@ struct ArgumentParser {
 
     private mutating func command() throws(UsageError) -> Command {
         if arguments.contains("--help") || arguments.contains("-h") || arguments.first == "help" {
-            let topic = arguments.first { !$0.hasPrefix("-") && $0 != "help" } ?? ""
+            // `reconcile help TOPIC`, `reconcile SUBCOMMAND --help`, `reconcile --apply-plan ... --help`.
+            var topic = arguments.first == "help" ? arguments.dropFirst().first { $0 != "--help" && $0 != "-h" } ?? ""
+                : arguments.first.flatMap { $0.hasPrefix("-") ? nil : $0 } ?? (arguments.contains("--apply-plan") ? "apply-plan" : "")
+            if topic.hasPrefix("--") { topic.removeFirst(2) }
+            guard Help.text(for: topic) != nil else {
+                throw UsageError("there is no help on '\(topic)': try 'reconcile --help', or 'reconcile help COMMAND' for a command it lists")
+            }
             return .help(topic)
         }
         switch arguments.first {
@@ -81,6 +96,8 @@ struct ArgumentParser {
             return .mapping(config: config, format: format)
         case "status":
             return .status(try SubcommandParser.status(Array(arguments.dropFirst())))
+        case "explain":
+            return .explain(try ExplainOptions.parse(Array(arguments.dropFirst())))
         case "logs":
             return .logs(try SubcommandParser.logs(Array(arguments.dropFirst())))
         case "check":
@@ -105,11 +122,22 @@ struct ArgumentParser {
         }
     }
 
+    /// Parses a run's options (`reconcile explain` reuses them), collecting the arguments that are not options.
+    static func parseRun(_ arguments: [String], operands: inout [String]) throws(UsageError) -> Command {
+        var parser = ArgumentParser(arguments)
+        parser.operands = []
+        let command = try parser.runCommand()
+        operands = parser.operands ?? []
+        return command
+    }
+
     private mutating func runCommand() throws(UsageError) -> Command {
         var options = RunOptions()
         var snapshot: String?, store: String?, planFile: String?
         var modes: [String] = []
+        var given: [String] = []
         while let argument = next() {
+            given.append(argument)
             switch argument {
             case "--snapshot": snapshot = try value(for: argument)
             case "--snapshot-format":
@@ -134,11 +162,23 @@ struct ArgumentParser {
             case "--detailed-exitcode": options.detailedExitcode = true
             case "--delete-missing": options.deleteMissing = true
             case "--config": options.config = try value(for: argument)
+            case "--progress":
+                let text = try value(for: argument)
+                guard let mode = ProgressMode(rawValue: text) else { throw UsageError("--progress takes auto, bar, plain or none, not '\(text)'") }
+                options.progress = mode
+            case "--metrics-file", "--color":
+                // The run parser also reads explain's options (operands collected); these two are for runs only.
+                guard operands == nil else { throw UsageError("explain takes no \(argument): it is for runs (--plan, --apply, --apply-plan)") }
+                if argument == "--metrics-file" { options.metricsFile = try value(for: argument); continue }
+                let text = try value(for: argument)
+                guard let color = ColorOption(rawValue: text) else { throw UsageError("--color takes auto, always or never, not '\(text)'") }
+                options.color = color
             default:
                 if try SafetyOptions.consume(argument, into: &options.safety, value: { () throws(UsageError) in try value(for: argument) }) {
                     continue
                 }
                 guard try EndpointOptions.consume(argument, into: &options.endpoint, value: { () throws(UsageError) in try value(for: argument) }) else {
+                    if operands != nil && !argument.hasPrefix("-") { operands?.append(argument); continue }
                     throw unknown(argument, in: nil)
                 }
             }
@@ -152,6 +192,11 @@ struct ArgumentParser {
             }
             guard options.assignments == nil && options.snapshotFormat == nil else {
                 throw UsageError("--apply-plan applies the plan as reviewed and takes no --assignments or --snapshot-format")
+            }
+            // Options that shape or print a plan do nothing to a reviewed one: refused rather than ignored.
+            let unused = given.filter(["--out", "--format", "--detailed-exitcode", "--delete-missing", "--allow-shrink", "--color"].contains)
+            guard unused.isEmpty else {
+                throw UsageError("--apply-plan applies the plan as reviewed and takes no \(unused.joined(separator: " or "))")
             }
             if let endpoint = options.endpoint {
                 guard store == nil else { throw UsageError("--store and --target cannot be combined: choose one") }

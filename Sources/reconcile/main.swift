@@ -14,7 +14,11 @@ enum ExitCode: Int32 {
 }
 
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("reconcile: \(message)\n".utf8))
+    if let progress = ProgressOutput.reporter {
+        progress.note("reconcile: \(message)\n")
+    } else {
+        FileHandle.standardError.write(Data("reconcile: \(message)\n".utf8))
+    }
 }
 
 func run() -> ExitCode {
@@ -28,7 +32,8 @@ func run() -> ExitCode {
     do {
         switch command {
         case .help(let topic):
-            print(Help.text(for: topic), terminator: "")
+            // The parser only lets known topics through.
+            print(Help.text(for: topic) ?? Help.main, terminator: "")
             return .success
         case .export(let store):
             let opened = try SQLiteStore(path: store, create: false)
@@ -37,13 +42,15 @@ func run() -> ExitCode {
         case .run(let options) where options.mode == .apply:
             let location = options.endpoint.map { StateLocation.stateFile($0.state ?? "") } ?? .store(options.store)
             return RunNotification.around(CommandLine.arguments, location: location, notify: options.safety.notifyCommand) {
-                try Job.run(options)
+                try Job.recordingMetrics(to: options.metricsFile, location: location, planning: false) { try Job.run(options) }
             }
         case .run(let options):
-            return try Job.run(options)
+            return try Job.recordingMetrics(to: options.metricsFile, location: options.stateLocation, planning: true) { try Job.run(options) }
         case .applyPlan(let planFile, let store, let options):
             return RunNotification.around(CommandLine.arguments, location: .store(store), notify: options.safety.notifyCommand) {
-                try Job.applyPlan(planFile, store: store, options: options)
+                try Job.recordingMetrics(to: options.metricsFile, location: .store(store), planning: false) {
+                    try Job.applyPlan(planFile, store: store, options: options)
+                }
             }
         case .mapping(let config, let format):
             return try Job.mapping(config: config, format: format)
@@ -53,9 +60,13 @@ func run() -> ExitCode {
             return try Job.logs(options)
         case .check(let target):
             return try Job.check(target)
+        case .explain(let options):
+            return try Job.explain(options)
         case .applyPlanToEndpoint(let planFile, let endpoint, let options):
             return RunNotification.around(CommandLine.arguments, location: .stateFile(endpoint.state ?? ""), notify: options.safety.notifyCommand) {
-                try Job.applyPlan(planFile, endpoint: endpoint, options: options)
+                try Job.recordingMetrics(to: options.metricsFile, location: .stateFile(endpoint.state ?? ""), planning: false) {
+                    try Job.applyPlan(planFile, endpoint: endpoint, options: options)
+                }
             }
         }
     } catch let error as SafetyError {

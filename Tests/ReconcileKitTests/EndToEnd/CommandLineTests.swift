@@ -94,38 +94,39 @@ final class CommandLineTests {
         let run = try reconcile("--snapshot", dayTwo, "--store", store, "--plan")
         #expect(run.status == 0)
         #expect(run.stderr == "")
+        let id = { (userName: String) in try CommandLineSupport.targetID(of: userName + "@contosopharma.example", in: self.store) }
         #expect(run.stdout == """
             Plan: \(Self.dayTwoSummary).
             Snapshot 25 users (sha256 \(try CommandLineSupport.shortSHA(dayTwo))); target sqlite \(store).
 
             Create (1):
               + chloe.lefevre@contosopharma.example
-                  active                            : true
+                  active: true
                   addresses[type eq "work"].locality: "Basel"
-                  displayName                       : "Chloé Lefèvre"
-                  emails[type eq "work"].value      : "chloe.lefevre@contosopharma.example"
-                  enterprise:department             : "Research"
-                  enterprise:organization           : "Contoso Pharma"
-                  externalId                        : "d4e4f639-d0d9-488a-8968-dbdcdc7cbfb5"
-                  name.familyName                   : "Lefèvre"
-                  name.givenName                    : "Chloé"
-                  title                             : "Research Associate"
-                  userName                          : "chloe.lefevre@contosopharma.example"
+                  displayName: "Chloé Lefèvre"
+                  emails[type eq "work"].value: "chloe.lefevre@contosopharma.example"
+                  enterprise:department: "Research"
+                  enterprise:organization: "Contoso Pharma"
+                  externalId: "d4e4f639-d0d9-488a-8968-dbdcdc7cbfb5"
+                  name.familyName: "Lefèvre"
+                  name.givenName: "Chloé"
+                  title: "Research Associate"
+                  userName: "chloe.lefevre@contosopharma.example"
 
             Update (2):
-              ~ anna.weber@contosopharma.example
-                  userName                    : "anna.schmidt@contosopharma.example" -> "anna.weber@contosopharma.example"
-                  displayName                 : "Anna Schmidt" -> "Anna Weber"
+              ~ anna.weber@contosopharma.example   \(try id("anna.schmidt"))
+                  userName: "anna.schmidt@contosopharma.example" -> "anna.weber@contosopharma.example"
+                  displayName: "Anna Schmidt" -> "Anna Weber"
                   emails[type eq "work"].value: "anna.schmidt@contosopharma.example" -> "anna.weber@contosopharma.example"
-                  name.familyName             : "Schmidt" -> "Weber"
-              ~ arjun.mehta@contosopharma.example
-                  title                : "Biostatistician" -> "Senior Biostatistician"
+                  name.familyName: "Schmidt" -> "Weber"
+              ~ arjun.mehta@contosopharma.example  \(try id("arjun.mehta"))
+                  title: "Biostatistician" -> "Senior Biostatistician"
                   enterprise:department: "Clinical Operations" -> "Research"
 
             Disable (2):
-              - marcus.chen@contosopharma.example  (disabledInSource)
+              - marcus.chen@contosopharma.example      \(try id("marcus.chen"))  disabledInSource
                   active: true -> false
-              - rafael.oliveira@contosopharma.example  (missingFromSnapshot)
+              - rafael.oliveira@contosopharma.example  \(try id("rafael.oliveira"))  missingFromSnapshot
                   active: true -> false
 
             """)

@@ -208,7 +208,7 @@ final class MappingCommandLineTests {
         // The employee number (onCreate) stays; Olu's department (with a default) is not cleared.
         #expect(plan.stdout.contains("""
             Update (1):
-              ~ mei.tanaka@contosopharma.example
+              ~ mei.tanaka@contosopharma.example  \(try targetID(Self.mei))
                   title: "Research Scientist" -> "Senior Research Scientist"
 
             """))
@@ -230,10 +230,10 @@ final class MappingCommandLineTests {
         }
         let third = try reconcile("--snapshot", later, "--store", store, "--plan", "--config", custom)
         #expect(third.stdout.contains(#"      enterprise:department: "Research" -> "Clinical Operations""#))
-        #expect(third.stdout.contains(#"""
-              ~ nadia.haddad@contosopharma.example
+        #expect(CommandLineSupport.containsRow(third.stdout, """
+              ~ nadia.haddad@contosopharma.example  \(try targetID(Self.nadia))
                   enterprise:department: "Unassigned" -> "Research"
-            """#))
+            """))
         #expect(!third.stdout.contains("employeeNumber"))
     }
 
@@ -251,9 +251,9 @@ final class MappingCommandLineTests {
         let ingridID = try targetID(Self.ingrid)
         #expect(plan.stdout.contains("""
             Update (2):
-              ~ grace.whitfield@contosopharma.example
+              ~ grace.whitfield@contosopharma.example  \(try targetID(Self.grace))
                   enterprise:manager: (none) -> nadia.haddad@contosopharma.example (created in this run)
-              ~ sven.lindqvist@contosopharma.example
+              ~ sven.lindqvist@contosopharma.example   \(try targetID(Self.sven))
                   enterprise:manager: (none) -> "\(ingridID)"
 
             """))

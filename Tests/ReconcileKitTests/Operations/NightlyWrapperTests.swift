@@ -12,12 +12,15 @@ final class NightlyWrapperTests {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    private func nightly(_ args: String, mailOn: String? = nil, bin: String = TestSupport.binary) throws -> TestSupport.Run {
+    private func nightly(
+        _ args: String, mailOn: String? = nil, bin: String = TestSupport.binary, envFile: String? = nil, metricsFile: String? = nil
+    ) throws -> TestSupport.Run {
         var environment = [
-            "RECONCILE_ENV": folder + "/no-such-env-file",
+            "RECONCILE_ENV": envFile ?? folder + "/no-such-env-file",
             "RECONCILE_BIN": bin,
             "RECONCILE_ARGS": args,
             "RECONCILE_LOG": log,
+            "RECONCILE_METRICS_FILE": metricsFile ?? "",
         ]
         environment["MAIL_ON"] = mailOn
         return try TestSupport.run([], environment: environment, executable: wrapper)
@@ -101,6 +104,39 @@ final class NightlyWrapperTests {
         #expect(run.status == 64)
         #expect(run.stderr.contains("RECONCILE_ARGS is empty"))
         #expect(!FileManager.default.fileExists(atPath: log))
+    }
+
+    @Test func passesTheMetricsFileWhenSetAsOneArgumentAndLogsIt() throws {
+        let metrics = folder + "/text file/reconcile.prom"
+        try FileManager.default.createDirectory(atPath: folder + "/text file", withIntermediateDirectories: true)
+        let run = try nightly(applyArgs("graph"), metricsFile: metrics)
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("\nApplied 22 changes in run 1.\n"))
+        let written = String(decoding: TestSupport.bytes(metrics), as: UTF8.self)
+        #expect(written.contains("\nreconcile_actions{action=\"create\",status=\"success\"} 22\n"))
+        #expect(written.contains("\nreconcile_run_outcome{outcome=\"success\"} 1\n"))
+        let logged = String(decoding: TestSupport.bytes(log), as: UTF8.self)
+        #expect(logged.contains(" reconcile \(applyArgs("graph")) --metrics-file \(metrics) (exit 0)\n"))
+    }
+
+    @Test func readsTheMetricsFileFromTheEnvironmentFileAndWritesItForAFailedRunToo() throws {
+        let metrics = folder + "/reconcile.prom"
+        let envFile = folder + "/reconcile.env"
+        try Data("RECONCILE_METRICS_FILE=\(metrics)\n".utf8).write(to: URL(fileURLWithPath: envFile))
+        let bad = TestSupport.write(#"{"value": [{"id": "a""#, name: "truncated.json")
+        // The environment file is sourced after the environment: its setting wins over the empty one.
+        let run = try nightly("--snapshot \(bad) --store \(folder)/store.db --apply", mailOn: "failure", envFile: envFile)
+        #expect(run.status == 1)
+        let written = String(decoding: TestSupport.bytes(metrics), as: UTF8.self)
+        #expect(written.contains("\nreconcile_run_outcome{outcome=\"failed\"} 1\n"))
+        #expect(written.contains("\nreconcile_run_success 0\n"))
+    }
+
+    @Test func writesNoMetricsFileWhenNoneIsSet() throws {
+        #expect(try nightly(applyArgs("graph")).status == 0)
+        let logged = String(decoding: TestSupport.bytes(log), as: UTF8.self)
+        #expect(!logged.contains("--metrics-file"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["logs", "store.db"])
     }
 
     @Test func refusesAnUnknownMailSetting() throws {

@@ -86,7 +86,7 @@ final class ManagerReferenceTests {
         #expect(update.kind == .update)
         #expect(update.operations.isEmpty)
         #expect(update.references == [PlanReference(path: SCIMUserSchema.manager, sourceId: "tomas", userName: "tomas@contoso.example")])
-        #expect(update.textLines.last == "      enterprise:manager: (none) -> tomas@contoso.example (created in this run)")
+        #expect(update.detailRows.last.map { "\($0.0): \($0.1)" } == "enterprise:manager: (none) -> tomas@contoso.example (created in this run)")
         // The update waits for the create it refers to.
         #expect(Applier.batches(plan.actions, size: 2_000).map { $0.map(\.kind) } == [[.create], [.update]])
 
@@ -157,7 +157,7 @@ final class ManagerReferenceTests {
         #expect(create.references.isEmpty)
         #expect(create.resource?.value(at: SCIMUserSchema.manager) == .object(["value": .string(try targetID("tomas"))]))
         let tomasID = try targetID("tomas")
-        #expect(create.textLines.contains { $0.hasPrefix("      enterprise:manager") && $0.hasSuffix(": \"\(tomasID)\"") })
+        #expect(plan.text.contains("\n      enterprise:manager: \"\(tomasID)\"\n"))
     }
 
     @Test func aManagerMatchedInThisRunResolvesInThePlanItself() throws {

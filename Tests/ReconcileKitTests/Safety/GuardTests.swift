@@ -38,7 +38,8 @@ final class GuardTests {
         #expect(shown.stagedCount == 4)
         #expect(shown.text.contains("\nHeld: 4 disables and deletes staged by the deletion threshold, not applied; "
             + "after review, run with --allow-deletions to apply them.\n"))
-        #expect(shown.text.contains("\n  - user0002@contoso.example  (disabledInSource)  [staged: deletion threshold]\n"))
+        let user2 = try #require(shown.actions.first { $0.userName == "user0002@contoso.example" }?.targetId)
+        #expect(shown.text.contains("\n  - user0002@contoso.example  \(user2)  disabledInSource  [staged: deletion threshold]\n"))
         let json = try JSONReader.parse(shown.fileText)
         #expect(json["summary"]?["staged"] == .number(4))
         #expect(json["actions"]?.arrayValue?.first?["held"] == .object(["by": .string("deletionThreshold")]))
