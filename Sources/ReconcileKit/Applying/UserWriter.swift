@@ -8,6 +8,8 @@ final class UserWriter {
     private let updateUser: Statement
     private let deleteUser: Statement
     private let setDigest: Statement
+    /// Ids of created users, in creation order (see `TimeOrderedID`).
+    private var ids = TimeOrderedID()
 
     private static let columns: [(name: String, path: SCIMPath)] = [
         ("display_name", SCIMPath(attribute: "displayName")),
@@ -48,7 +50,7 @@ final class UserWriter {
             guard let resource = action.resource else {
                 throw ActionFailure(code: "invalidPlan", message: "create action without a resource")
             }
-            let id = UUID().uuidString.lowercased()
+            let id = ids.next()
             try write(resource, id: id, created: time, version: 1, at: time, insert: true, digest: action.digest.value)
             return id
         case .update, .disable, .link:

@@ -57,7 +57,6 @@ public struct SnapshotLoader: Sendable {
             lastNextLink = page.nextLink.map { (file, $0) }
             hasAccountEnabled = hasAccountEnabled || page.hasAccountEnabled
             warnings += page.warnings
-            users.reserveCapacity(users.count + page.users.count)
             for user in page.users {
                 if let first = firstSeen.updateValue(user.origin, forKey: user.id) {
                     let error = SnapshotError.duplicateID(id: user.id, first: first, second: user.origin)

@@ -146,9 +146,12 @@ enum StoreFile {
         """,
         // 3: the digest of the mapped values a run wrote to a user, and the version it was written
         // with, so a nightly run compares a user without reading the resource (DesiredUser.updateDigest).
+        // The index covers what planning reads of every user, so that scan reads the index, not the
+        // table with every resource's JSON (a tenth of the pages at a million users).
         """
         ALTER TABLE users ADD COLUMN applied_digest INTEGER;
         ALTER TABLE users ADD COLUMN digest_version INTEGER;
+        CREATE INDEX users_planning ON users (id, external_id, user_name, active, version, applied_digest, digest_version);
         """,
     ]
 

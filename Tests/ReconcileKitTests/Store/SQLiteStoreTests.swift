@@ -33,7 +33,7 @@ final class SQLiteStoreTests {
         #expect(try StoreFixtures.schemaNames(database, type: "table")
             == ["escrow", "links", "provisioning_log", "quarantine", "run_lock", "runs", "store_info", "users"])
         #expect(try StoreFixtures.schemaNames(database, type: "index")
-            == ["provisioning_log_run", "provisioning_log_source", "provisioning_log_time", "provisioning_log_user", "users_external_id"])
+            == ["provisioning_log_run", "provisioning_log_source", "provisioning_log_time", "provisioning_log_user", "users_external_id", "users_planning"])
         #expect(try StoreFixtures.schemaNames(database, type: "trigger") == [
             "links_delete_generation", "links_insert_generation", "links_update_generation",
             "users_delete_generation", "users_insert_generation", "users_update_generation",
