@@ -13,6 +13,9 @@ public struct Planner: Sendable {
         public var kind: String
         public var location: String
         public var fingerprint: String
+        /// Whether the target keeps applied digests (the embedded store): only then are unchanged
+        /// users without a current digest collected for `Plan.digestRefresh`.
+        public var keepsDigests = false
 
         public init(users: [TargetUser], links: [String: String], kind: String, location: String, fingerprint: String) {
             self.users = users
@@ -148,7 +151,7 @@ public struct Planner: Sendable {
                     actions.append(action)
                 } else {
                     noChange += 1
-                    if let digest, current.appliedDigest != digest {
+                    if target.keepsDigests, let digest, current.appliedDigest != digest {
                         digestRefresh.entries.append(.init(targetId: current.id, version: current.version, digest: digest))
                     }
                 }

@@ -104,7 +104,10 @@ public final class SQLiteStore: ProvisioningTarget {
     /// The users and links, as the Planner needs them.
     /// - Parameter progress: advanced by one per user row read (`userCount()` is the total).
     public func targetState(progress: ProgressReporter? = nil) throws -> Planner.TargetState {
-        Planner.TargetState(users: try plannedUsers(progress: progress), links: try links(), kind: "sqlite", location: path, fingerprint: try fingerprint())
+        var state = Planner.TargetState(
+            users: try plannedUsers(progress: progress), links: try links(), kind: "sqlite", location: path, fingerprint: try fingerprint())
+        state.keepsDigests = true
+        return state
     }
 
     /// `meta.version` as a weak ETag (RFC 7644 §3.14).

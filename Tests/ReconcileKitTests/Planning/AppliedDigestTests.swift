@@ -96,6 +96,17 @@ final class AppliedDigestTests {
         #expect(next.digestRefresh.entries.isEmpty)
     }
 
+    @Test func aTargetThatKeepsNoDigestsCollectsNoneToRefresh() throws {
+        try apply([StoreFixtures.alice()])
+        try database.execute("UPDATE users SET applied_digest = NULL")
+        var state = try store.targetState()
+        state.keepsDigests = false
+        let plan = Planner(mapping: .uiPath).plan(
+            snapshot: StoreFixtures.snapshot([StoreFixtures.alice()]), target: state, createdAt: StoreFixtures.planTime)
+        #expect(plan.noChange == 1)
+        #expect(plan.digestRefresh.entries.isEmpty)
+    }
+
     @Test func aDisableForAUserLeavingClearsTheDigestSoTheReturnIsCompared() throws {
         try apply([StoreFixtures.alice(), StoreFixtures.bob()])
         // Bob leaves the export: disabled, and his digest no longer describes what he should be.
