@@ -59,3 +59,21 @@ enum CommandLineSupport {
         String(try SnapshotLoader().load(path: snapshot).sha256.prefix(12))
     }
 }
+
+/// An end-to-end suite: the built binary run against `store` in the suite's own temporary folder.
+protocol StoreCommandLineSuite {
+    var store: String { get }
+}
+
+extension StoreCommandLineSuite {
+    /// Runs the built binary with `arguments`.
+    func reconcile(_ arguments: String...) throws -> TestSupport.Run {
+        try TestSupport.run(arguments)
+    }
+
+    /// Applies `snapshot` (with `more` arguments) to the store, and requires it to succeed.
+    func applyToStore(_ snapshot: String, _ more: String...) throws {
+        let run = try TestSupport.run(["--snapshot", snapshot, "--store", store, "--apply"] + more)
+        try #require(run.status == 0, "applying \(snapshot) failed: \(run.stderr)")
+    }
+}

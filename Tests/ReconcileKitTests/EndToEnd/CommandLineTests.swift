@@ -4,7 +4,7 @@ import Testing
 
 /// End-to-end runs of the built `reconcile` binary against the samples: stdout, stderr, exit code
 /// and the store file it leaves behind. Each test has its own folder and store.
-final class CommandLineTests {
+final class CommandLineTests: StoreCommandLineSuite {
     let folder: String
     let store: String
     let dayOne = TestSupport.sample("graph")
@@ -30,13 +30,8 @@ final class CommandLineTests {
     private static let chloe = "d4e4f639-d0d9-488a-8968-dbdcdc7cbfb5"
     private static let arjun = "306cd7ce-1590-47e2-a973-8ddbc8420a7f"
 
-    func reconcile(_ arguments: String...) throws -> TestSupport.Run {
-        try TestSupport.run(arguments)
-    }
-
     func applyDayOne() throws {
-        let run = try reconcile("--snapshot", dayOne, "--store", store, "--apply")
-        try #require(run.status == 0, "applying day one failed: \(run.stderr)")
+        try applyToStore(dayOne)
     }
 
     // MARK: - Plan, apply, plan again

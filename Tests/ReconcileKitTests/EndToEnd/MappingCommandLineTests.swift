@@ -5,7 +5,7 @@ import Testing
 /// End-to-end runs of the built binary with a configured mapping: `reconcile mapping`, the custom
 /// sample mapping planned and applied, onCreate and defaultIfNull over two days, and managers
 /// within one run and across runs. Each test has its own folder and store.
-final class MappingCommandLineTests {
+final class MappingCommandLineTests: StoreCommandLineSuite {
     let folder: String
     let store: String
     let managers = TestSupport.sample("graph-managers")
@@ -29,10 +29,6 @@ final class MappingCommandLineTests {
 
     deinit {
         try? FileManager.default.removeItem(atPath: folder)
-    }
-
-    func reconcile(_ arguments: String...) throws -> TestSupport.Run {
-        try TestSupport.run(arguments)
     }
 
     /// The managers sample with `edit` applied to its users (members by id), written to a new file.
@@ -65,8 +61,7 @@ final class MappingCommandLineTests {
     }
 
     func applyDayOne() throws {
-        let run = try reconcile("--snapshot", managers, "--store", store, "--apply", "--config", custom)
-        try #require(run.status == 0, "applying day one failed: \(run.stderr)")
+        try applyToStore(managers, "--config", custom)
     }
 
     /// Plan text with the padding before each attribute row's colon taken out, so a row reads

@@ -4,7 +4,7 @@ import Testing
 
 /// End-to-end runs of the built binary with assignment scope (`--assignments`) and scoping filters
 /// (`--config`), on the samples: who is disabled as out of scope, who is kept, and refusals.
-final class ScopingCommandLineTests {
+final class ScopingCommandLineTests: StoreCommandLineSuite {
     let folder: String
     let store: String
     let dayOne = TestSupport.sample("graph")
@@ -31,13 +31,8 @@ final class ScopingCommandLineTests {
         "soren.kierkegard@contosopharma.example", "weiling.tan@contosopharma.example",
     ]
 
-    func reconcile(_ arguments: String...) throws -> TestSupport.Run {
-        try TestSupport.run(arguments)
-    }
-
     func applyDayOneToEveryone() throws {
-        let run = try reconcile("--snapshot", dayOne, "--store", store, "--apply")
-        try #require(run.status == 0, "applying day one failed: \(run.stderr)")
+        try applyToStore(dayOne)
     }
 
     func writeConfig(_ text: String) throws -> String {

@@ -8,7 +8,7 @@ import Testing
 /// The fixtures (`Fixtures/explain/`): day one has Alice, Bob, Carol, Dave Lee and the guest Erin;
 /// on day two Alice is promoted and moves, Bob is disabled, Carol is gone, Dave Lee's UPN is reused
 /// by a new David Lee, and Frank is hired. Bob and Erin share the mailbox `shared@contoso.example`.
-final class ExplainCommandLineTests {
+final class ExplainCommandLineTests: StoreCommandLineSuite {
     let folder: String
     let store: String
     let dayOne = TestSupport.fixture("explain/day-one.json")
@@ -24,13 +24,8 @@ final class ExplainCommandLineTests {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    func reconcile(_ arguments: String...) throws -> TestSupport.Run {
-        try TestSupport.run(arguments)
-    }
-
     func applyDayOne() throws {
-        let run = try reconcile("--snapshot", dayOne, "--store", store, "--apply")
-        try #require(run.status == 0, "applying day one failed: \(run.stderr)")
+        try applyToStore(dayOne)
     }
 
     /// `text` without what differs between runs: the fixture folder, the temporary folder, and the

@@ -4,7 +4,7 @@ import Testing
 
 /// End-to-end runs of the built binary for the safety features: exit codes 3, 4 and 5, the guards'
 /// overrides, two runs at once, `--recover`, `--notify-command`, and the usage errors of the new flags.
-final class SafetyCommandLineTests {
+final class SafetyCommandLineTests: StoreCommandLineSuite {
     let folder: String
     let store: String
     let dayOne = TestSupport.sample("graph")
@@ -19,13 +19,8 @@ final class SafetyCommandLineTests {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    func reconcile(_ arguments: String...) throws -> TestSupport.Run {
-        try TestSupport.run(arguments)
-    }
-
     func applyDayOne() throws {
-        let run = try reconcile("--snapshot", dayOne, "--store", store, "--apply")
-        try #require(run.status == 0, "applying day one failed: \(run.stderr)")
+        try applyToStore(dayOne)
     }
 
     /// A Graph page holding the first `count` day-one users.
