@@ -7,8 +7,7 @@ extension Job {
     static func explain(_ options: ExplainOptions) throws -> ExitCode {
         guard options.apply else { return try explainOnly(options) }
         let run = options.run
-        let location = run.endpoint.map { StateLocation.stateFile($0.state ?? "") } ?? .store(run.store)
-        return RunNotification.around(CommandLine.arguments, location: location, notify: run.safety.notifyCommand) {
+        return RunNotification.around(CommandLine.arguments, location: run.stateLocation, notify: run.safety.notifyCommand) {
             try explainAndApply(options)
         }
     }
@@ -16,17 +15,12 @@ extension Job {
     /// Reads every input (never the store) and makes the explainer.
     private static func explainer(_ options: ExplainOptions) throws -> (Explainer, Configuration, SafetySettings) {
         let run = options.run
-        let snapshot = try SnapshotLoader().load(path: run.snapshot, format: run.snapshotFormat)
-        for warning in snapshot.warnings { printError("warning: \(warning)") }
-        let assignments = try run.assignments.map { path throws(ScopingError) in try AssignmentsLoader().load(path: path) }
-        for warning in assignments?.warnings ?? [] { printError("warning: \(warning)") }
-        let configuration = try run.config.map { path throws(ConfigurationError) in try Configuration.load(path: path) } ?? Configuration()
+        let inputs = try RunInputs.read(run)
+        let configuration = inputs.configuration
         let settings = run.safety.settings(configuration.safety)
-        let planner = Planner(mapping: configuration.mapping, options: .init(
-            deleteMissing: run.deleteMissing, skipOutOfScopeDeletions: configuration.skipOutOfScopeDeletions))
         let explainer = Explainer(
-            snapshot: snapshot, snapshotPath: run.snapshot, scope: Scope(assignments: assignments, filters: configuration.scopingFilters),
-            planner: planner, settings: settings, allowDeletions: run.safety.allowDeletions, allowShrink: run.safety.allowShrink)
+            snapshot: inputs.snapshot, snapshotPath: run.snapshot, scope: inputs.scope, planner: inputs.planner(run),
+            settings: settings, allowDeletions: run.safety.allowDeletions, allowShrink: run.safety.allowShrink)
         return (explainer, configuration, settings)
     }
 
@@ -47,9 +41,7 @@ extension Job {
             if let failure = store.planningFailure() { throw failure }
         } else {
             printError("store \(run.store) does not exist yet; explaining against an empty store (explain --apply creates it)")
-            let empty = Planner.TargetState(
-                users: [], links: [:], kind: "sqlite", location: run.store, fingerprint: SQLiteStore.emptyFingerprint)
-            result = try explainer.explain(options.user, target: empty, targetExists: false, state: nil)
+            result = try explainer.explain(options.user, target: SQLiteStore.emptyTargetState(at: run.store), targetExists: false, state: nil)
         }
         print(run.format == .json ? result.explanation.jsonText : result.explanation.text, terminator: "")
         return .success
@@ -77,9 +69,7 @@ extension Job {
                 try PartialExportGuard.check(
                     snapshotUsers: snapshot.users.count, last: nil, limitPercent: settings.snapshotShrinkLimitPercent,
                     allowShrink: run.safety.allowShrink)
-                let empty = Planner.TargetState(
-                    users: [], links: [:], kind: "sqlite", location: run.store, fingerprint: SQLiteStore.emptyFingerprint)
-                _ = try explainer.explain(options.user, target: empty, targetExists: false, state: nil)
+                _ = try explainer.explain(options.user, target: SQLiteStore.emptyTargetState(at: run.store), targetExists: false, state: nil)
             }
             let store = try SQLiteStore(path: run.store, create: true, notice: printError)
             (target, state) = (store, store.runState)

@@ -5,15 +5,9 @@ import ReconcileKit
 enum Job {
     static func run(_ options: RunOptions) throws -> ExitCode {
         let progress = try ProgressOutput.start(options.progress)
-        progress?.begin(stage: "reading the export", total: SnapshotLoader.exportBytes(at: options.snapshot), unit: "bytes")
-        let snapshot = try SnapshotLoader().load(path: options.snapshot, format: options.snapshotFormat, progress: progress)
-        progress?.finish()
-        JobMetrics.snapshotUsers = snapshot.users.count
-        for warning in snapshot.warnings { printError("warning: \(warning)") }
-        let assignments = try options.assignments.map { path throws(ScopingError) in try AssignmentsLoader().load(path: path) }
-        for warning in assignments?.warnings ?? [] { printError("warning: \(warning)") }
         // Every input is read before the store is opened: a bad one must not leave a new, empty store behind.
-        let configuration = try options.config.map { path throws(ConfigurationError) in try Configuration.load(path: path) } ?? Configuration()
+        let inputs = try RunInputs.read(options, progress: progress)
+        let (snapshot, configuration) = (inputs.snapshot, inputs.configuration)
 
         let settings = options.safety.settings(configuration.safety)
         RunNotification.command = settings.notifyCommand
@@ -33,18 +27,15 @@ enum Job {
         } else {
             store = try SQLiteStore(path: options.store, create: true, notice: printError)
         }
-        let emptyState = Planner.TargetState(
-            users: [], links: [:], kind: "sqlite", location: options.store, fingerprint: SQLiteStore.emptyFingerprint)
+        let emptyState = SQLiteStore.emptyTargetState(at: options.store)
 
-        let scope = Scope(assignments: assignments, filters: configuration.scopingFilters)
+        let scope = inputs.scope
         // A live endpoint (--target) replaces the store: read with the mapping's matching attributes.
         let endpoint = try options.endpoint.map { try $0.open(mapping: configuration.mapping, create: options.mode == .apply) }
         defer { if let folder = endpoint?.temporary { try? FileManager.default.removeItem(atPath: folder) } }
-        let planner = Planner(mapping: configuration.mapping, options: .init(
-            deleteMissing: options.deleteMissing, skipOutOfScopeDeletions: configuration.skipOutOfScopeDeletions))
+        let planner = inputs.planner(options)
         // An apply plans under the run lock (GuardedRun calls this), so no other run changes the target in between.
         let makePlan = { () throws -> (Plan, Planner.TargetState) in
-            if let store { progress?.begin(stage: "reading the store", total: try store.userCount(), unit: "rows") }
             let target = try endpoint?.target.targetState(for: snapshot) ?? store?.targetState(progress: progress) ?? emptyState
             progress?.begin(stage: "planning", total: snapshot.users.count, unit: "users")
             let plan = planner.plan(snapshot: snapshot, target: target, createdAt: Timestamp.now(), scope: scope, progress: progress)
@@ -104,5 +95,34 @@ enum Job {
     static func writeAtomically(_ text: String, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         try Data(text.utf8).write(to: url, options: .atomic)
+    }
+}
+
+/// What a run reads before it opens a store: the export, the assignments and the configuration, each
+/// one's warnings printed as it is read.
+struct RunInputs {
+    let snapshot: Snapshot
+    let assignments: Assignments?
+    let configuration: Configuration
+
+    /// Reads the inputs `options` names; `progress` shows the export being read.
+    static func read(_ options: RunOptions, progress: ProgressReporter? = nil) throws -> RunInputs {
+        progress?.begin(stage: "reading the export", total: SnapshotLoader.exportBytes(at: options.snapshot), unit: "bytes")
+        let snapshot = try SnapshotLoader().load(path: options.snapshot, format: options.snapshotFormat, progress: progress)
+        progress?.finish()
+        JobMetrics.snapshotUsers = snapshot.users.count
+        for warning in snapshot.warnings { printError("warning: \(warning)") }
+        let assignments = try options.assignments.map { path throws(ScopingError) in try AssignmentsLoader().load(path: path) }
+        for warning in assignments?.warnings ?? [] { printError("warning: \(warning)") }
+        let configuration = try options.config.map { path throws(ConfigurationError) in try Configuration.load(path: path) } ?? Configuration()
+        return RunInputs(snapshot: snapshot, assignments: assignments, configuration: configuration)
+    }
+
+    var scope: Scope { Scope(assignments: assignments, filters: configuration.scopingFilters) }
+
+    /// The planner for this configuration and the run's `--delete-missing`.
+    func planner(_ options: RunOptions) -> Planner {
+        Planner(mapping: configuration.mapping, options: .init(
+            deleteMissing: options.deleteMissing, skipOutOfScopeDeletions: configuration.skipOutOfScopeDeletions))
     }
 }

@@ -40,7 +40,7 @@ func run() -> ExitCode {
             print(try opened.exportListResponse(), terminator: "")
             return .success
         case .run(let options) where options.mode == .apply:
-            let location = options.endpoint.map { StateLocation.stateFile($0.state ?? "") } ?? .store(options.store)
+            let location = options.stateLocation
             return RunNotification.around(CommandLine.arguments, location: location, notify: options.safety.notifyCommand) {
                 try Job.recordingMetrics(to: options.metricsFile, location: location, planning: false) { try Job.run(options) }
             }

@@ -66,7 +66,7 @@ extension RunMetrics {
     /// Only whole-job runs count as successful (`apply`, `apply-plan`, `recover`), not one user's.
     public mutating func read(_ state: RunState) throws {
         let database = state.database
-        managedUsers = try database.scalarInt("SELECT count(*) FROM links") ?? 0
+        managedUsers = try state.managedUserCount()
         quarantined = try Quarantine(database: database).current() != nil
         let finished = try database.scalarText("""
             SELECT finished_at FROM runs

@@ -28,7 +28,7 @@ extension GuardedRun {
             notices.append("the job is quarantined since \(quarantine.since) (\(quarantine.reason.rawValue): \(quarantine.detail)); "
                 + "to leave quarantine: \(quarantine.advice)")
         }
-        let managed = try database.scalarInt("SELECT count(*) FROM links") ?? 0
+        let managed = try state.managedUserCount()
         let verdict = DeletionGuard.evaluate(annotated, managedUsers: managed, settings: settings)
         if verdict.exceeded && !allowDeletions {
             annotated = DeletionGuard.staging(annotated)

@@ -201,7 +201,7 @@ public struct GuardedRun {
         }
 
         // Step 7: the deletion threshold.
-        let managed = try database.scalarInt("SELECT count(*) FROM links") ?? 0
+        let managed = try state.managedUserCount()
         let verdict = DeletionGuard.evaluate(plan, managedUsers: managed, settings: settings)
         if verdict.exceeded && !options.allowDeletions {
             plan = DeletionGuard.staging(plan)

@@ -8,14 +8,4 @@ extension RunState {
     public static func open(stateFile path: String, create: Bool, notice: (String) -> Void = { _ in }) throws -> RunState {
         try RunState(database: StoreFile.open(path, kind: .state, create: create, created: notice))
     }
-
-    /// Source id -> target id for every user this job manages.
-    public func linksBySource() throws -> [String: String] {
-        var links: [String: String] = [:]
-        let statement = try database.prepare("SELECT source_id, target_id FROM links")
-        try statement.forEachRow { row in
-            links[row.text(0)] = row.text(1)
-        }
-        return links
-    }
 }

@@ -57,6 +57,21 @@ public final class RunState {
     }
 
     /// Marks `targetID` as managed for `sourceID` (a no-op when already so).
+    /// Source id -> target id for every user this job manages.
+    public func linksBySource() throws -> [String: String] {
+        var links: [String: String] = [:]
+        let statement = try database.prepare("SELECT source_id, target_id FROM links")
+        try statement.forEachRow { row in
+            links[row.text(0)] = row.text(1)
+        }
+        return links
+    }
+
+    /// How many users this job manages (links): what the deletion threshold's percentage is of.
+    public func managedUserCount() throws(StoreError) -> Int {
+        try database.scalarInt("SELECT count(*) FROM links") ?? 0
+    }
+
     func link(sourceID: String, targetID: String, runID: Int64, at time: String) throws(StoreError) {
         try upsertLink.run(.text(sourceID), .text(targetID), .text(time), .integer(runID))
     }

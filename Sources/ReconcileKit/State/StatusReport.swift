@@ -23,7 +23,7 @@ public struct StatusReport: Sendable {
         return StatusReport(
             location: location, quarantine: try Quarantine(database: database).current(), lock: lock,
             lockHolderRunning: lock?.process.isRunning(), runs: try RunHistory.recent(database, limit: recentRuns),
-            escrow: try Escrow(database: database).entries(), managedUsers: try database.scalarInt("SELECT count(*) FROM links") ?? 0,
+            escrow: try Escrow(database: database).entries(), managedUsers: try state.managedUserCount(),
             lastSuccessful: try RunHistory.lastSuccessful(database))
     }
 

@@ -41,6 +41,11 @@ public final class SQLiteStore: ProvisioningTarget {
     /// The fingerprint of a store that does not exist yet: plans made against it apply to a new store.
     public static let emptyFingerprint = "new"
 
+    /// What planning sees of a store that does not exist yet at `path`: no users, no links.
+    public static func emptyTargetState(at path: String) -> Planner.TargetState {
+        Planner.TargetState(users: [], links: [:], kind: "sqlite", location: path, fingerprint: emptyFingerprint)
+    }
+
     /// Changes whenever a user or a link changes, by this job or anyone else.
     public func fingerprint() throws(StoreError) -> String {
         let generation = try database.scalarText("SELECT value FROM store_info WHERE key = 'generation'") ?? "0"
@@ -68,8 +73,10 @@ public final class SQLiteStore: ProvisioningTarget {
     func plannedUsers(progress: ProgressReporter? = nil) throws -> [TargetUser] {
         let loader = try ResourceLoader(database: database)
         resourceLoader = loader
+        let count = try userCount()
+        progress?.begin(stage: "reading the store", total: count, unit: "rows")
         var users: [TargetUser] = []
-        users.reserveCapacity(try database.scalarInt("SELECT count(*) FROM users") ?? 0)
+        users.reserveCapacity(count)
         let statement = try database.prepare("""
             SELECT id, external_id, user_name, active, version, applied_digest, digest_version FROM users ORDER BY id
             """)
@@ -93,16 +100,12 @@ public final class SQLiteStore: ProvisioningTarget {
 
     /// Source id -> target id for every user this job manages.
     public func links() throws -> [String: String] {
-        var links: [String: String] = [:]
-        let statement = try database.prepare("SELECT source_id, target_id FROM links")
-        try statement.forEachRow { row in
-            links[row.text(0)] = row.text(1)
-        }
-        return links
+        try runState.linksBySource()
     }
 
     /// The users and links, as the Planner needs them.
-    /// - Parameter progress: advanced by one per user row read (`userCount()` is the total).
+    /// - Parameter progress: the "reading the store" stage, begun with `userCount()` as its total and
+    ///   advanced by one per user row read.
     public func targetState(progress: ProgressReporter? = nil) throws -> Planner.TargetState {
         var state = Planner.TargetState(
             users: try plannedUsers(progress: progress), links: try links(), kind: "sqlite", location: path, fingerprint: try fingerprint())
