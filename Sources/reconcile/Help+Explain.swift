@@ -43,15 +43,7 @@ extension Help {
         LIVE SCIM ENDPOINT (in place of --store; read-only without --apply):
           --target URL          the endpoint's base URL: https, plain http only to loopback
           --state FILE          local state file (a missing one is read as empty without --apply)
-          --token-file F        file holding the bearer token                    (default: none)
-          --token-env NAME      environment variable holding the bearer token    (default: none)
-          --token-endpoint URL  OAuth 2.0 token endpoint (client credentials)    (default: none)
-          --client-id ID        the OAuth client id                              (default: none)
-          --client-secret-file F
-                                file holding the OAuth client secret             (default: none)
-          --client-secret-env NAME
-                                environment variable holding the client secret   (default: none)
-          --scope S             scope asked for with the client credentials      (default: none)
+        \(credentialOptions)
           --max-in-flight N     requests at once, 1 to 64                        (default: 8)
           --no-bulk             one request per user, even where /Bulk is offered (default: off)
           --timeout SECONDS     seconds without an answer before a request fails (default: 60)

@@ -142,7 +142,7 @@ enum Help {
         """
 
     /// How an endpoint's credentials are given (never on the command line).
-    private static let credentialOptions = """
+    static let credentialOptions = """
           --token-file F        file holding the bearer token                    (default: none)
           --token-env NAME      environment variable holding the bearer token    (default: none)
           --token-endpoint URL  OAuth 2.0 token endpoint (client credentials)    (default: none)

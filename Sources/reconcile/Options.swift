@@ -43,8 +43,8 @@ struct RunOptions {
 }
 
 /// A small argument parser in argument-parser's manner: typed options, validation with messages that say what to do.
-struct ArgumentParser {
-    private var arguments: [String]
+struct ArgumentParser: ArgumentReading {
+    var arguments: [String]
     /// Arguments that are not options (explain's USER), collected instead of refused when not `nil`.
     private var operands: [String]?
 
@@ -215,16 +215,6 @@ struct ArgumentParser {
         return .run(options)
     }
 
-    private mutating func next() -> String? {
-        arguments.isEmpty ? nil : arguments.removeFirst()
-    }
-
-    private mutating func value(for option: String) throws(UsageError) -> String {
-        guard let value = next(), !value.hasPrefix("--") || value == "-" else {
-            throw UsageError("\(option) needs a value")
-        }
-        return value
-    }
 
     private func required(_ value: String?, _ option: String, in command: String?) throws(UsageError) -> String {
         guard let value else { throw UsageError("missing \(option)\(command.map { " for '\($0)'" } ?? "")") }
@@ -236,5 +226,25 @@ struct ArgumentParser {
             return UsageError("unknown option '\(argument)'\(command.map { " for '\($0)'" } ?? "")")
         }
         return UsageError("unexpected argument '\(argument)'")
+    }
+}
+
+/// A parser that takes its arguments from the front, one option or value at a time.
+protocol ArgumentReading {
+    /// What is left to parse.
+    var arguments: [String] { get set }
+}
+
+extension ArgumentReading {
+    mutating func next() -> String? {
+        arguments.isEmpty ? nil : arguments.removeFirst()
+    }
+
+    /// The value after `option`: the next argument, which must not be another option (`-` is a value).
+    mutating func value(for option: String) throws(UsageError) -> String {
+        guard let value = next(), !value.hasPrefix("--") || value == "-" else {
+            throw UsageError("\(option) needs a value")
+        }
+        return value
     }
 }

@@ -97,8 +97,8 @@ struct LogsOptions {
 }
 
 /// Parsing of the `status` and `logs` subcommands.
-struct SubcommandParser {
-    private var arguments: [String]
+struct SubcommandParser: ArgumentReading {
+    var arguments: [String]
     private let command: String
     private var location: StateLocation?
 
@@ -167,16 +167,6 @@ struct SubcommandParser {
         return LogsOptions(location: try parser.requiredLocation(), query: query, format: format)
     }
 
-    private mutating func next() -> String? {
-        arguments.isEmpty ? nil : arguments.removeFirst()
-    }
-
-    private mutating func value(for option: String) throws(UsageError) -> String {
-        guard let value = next(), !value.hasPrefix("--") || value == "-" else {
-            throw UsageError("\(option) needs a value")
-        }
-        return value
-    }
 
     /// Takes `--store DB` or `--state FILE`.
     private mutating func location(_ argument: String) throws(UsageError) -> Bool {
