@@ -100,6 +100,9 @@ public struct Mapping: Sendable, Equatable {
     /// The paths whose values the job owns, in a stable order.
     public var targetPaths: [SCIMPath] { entries.map(\.target) }
 
+    /// Whether an entry maps a reference to another user (the enterprise `manager`).
+    var hasReferences: Bool { entries.contains { SCIMUserSchema.type(of: $0.target) == .reference } }
+
     /// Target attributes SCIM defines as booleans (RFC 7643 §4.1.1), from `SCIMUserSchema`.
     static let booleanPaths: Set<SCIMPath> = Set(SCIMUserSchema.targetPaths.filter { SCIMUserSchema.type(of: $0) == .boolean })
 

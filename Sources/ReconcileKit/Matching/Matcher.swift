@@ -22,10 +22,9 @@ struct Matcher {
     let links: [String: String]
     let matchingPaths: [SCIMPath]
     private var indexByID: [String: Int] = [:]
-    /// Per matching path: key -> the target user with it. A key several target users share maps to
-    /// -1 and its users are in `sharedKeys` (rare; one array per key would cost a million arrays).
-    private var indexes: [SCIMPath: [String: Int]] = [:]
-    private var sharedKeys: [SCIMPath: [String: [Int]]] = [:]
+    /// Per matching path, the target users by the digest of their key (`KeyIndex`): a million
+    /// 16-byte entries instead of a million normalized key strings.
+    private var indexes: [SCIMPath: KeyIndex] = [:]
     /// The source id managing each linked target id.
     private var managedBy: [String: String] = [:]
 
@@ -36,19 +35,14 @@ struct Matcher {
         indexByID.reserveCapacity(targets.count)
         for (index, target) in targets.enumerated() { indexByID[target.id] = index }
         for path in matchingPaths {
-            var index: [String: Int] = [:]
-            index.reserveCapacity(targets.count)
-            var shared: [String: [Int]] = [:]
+            var index = KeyIndex(capacity: targets.count)
             for (position, target) in targets.enumerated() {
                 guard let value = target.value(at: path), let key = Self.key(value, for: path) else { continue }
-                if let earlier = index.updateValue(position, forKey: key) {
-                    index[key] = -1
-                    shared[key, default: earlier >= 0 ? [earlier] : []].append(position)
-                }
+                index.insert(position, digest: KeyIndex.digest(key))
             }
             indexes[path] = index
-            sharedKeys[path] = shared
         }
+        managedBy.reserveCapacity(links.count)
         for (source, target) in links { managedBy[target] = source }
     }
 
@@ -71,7 +65,10 @@ struct Matcher {
         for path in matchingPaths {
             guard let value = desired.createValues[path], let key = Self.key(value, for: path) else { continue }
             hadValue = true
-            let candidates = indexes[path]?[key].map { $0 >= 0 ? [$0] : sharedKeys[path]?[key] ?? [] } ?? []
+            // Positions with the key's digest, then only those whose key is the key itself.
+            let candidates = (indexes[path]?.positions(digest: KeyIndex.digest(key)) ?? []).filter { position in
+                targets[position].value(at: path).flatMap { Self.key($0, for: path) } == key
+            }
             if candidates.isEmpty { continue }
             if candidates.count > 1 {
                 let ids = candidates.map { targets[$0].id }.sorted().joined(separator: ", ")
@@ -92,4 +89,37 @@ struct Matcher {
         }
         return .unmatched
     }
+}
+
+/// Positions by the 64-bit digest of a key: equal keys always share a digest, and a digest several
+/// positions share (equal keys, or rarely a collision) maps to -1 with its positions kept apart.
+/// Callers compare the keys of the positions found, so a collision never joins different keys.
+struct KeyIndex {
+    private var first: [UInt64: Int32] = [:]
+    private var shared: [UInt64: [Int32]] = [:]
+
+    init(capacity: Int) {
+        first.reserveCapacity(capacity)
+    }
+
+    static func digest(_ key: String) -> UInt64 {
+        var digest = Digest64()
+        digest.combine(key)
+        return digest.value
+    }
+
+    mutating func insert(_ position: Int, digest: UInt64) {
+        guard let earlier = first.updateValue(Int32(position), forKey: digest) else { return }
+        first[digest] = -1
+        shared[digest, default: earlier >= 0 ? [earlier] : []].append(Int32(position))
+    }
+
+    /// The positions inserted with `digest`, in insertion order.
+    func positions(digest: UInt64) -> [Int] {
+        guard let position = first[digest] else { return [] }
+        return position >= 0 ? [Int(position)] : shared[digest, default: []].map(Int.init)
+    }
+
+    /// The digests several positions were inserted with, and those positions in insertion order.
+    var sharedDigests: [UInt64: [Int32]] { shared }
 }

@@ -23,10 +23,10 @@ struct ReferenceResolver {
     /// Warnings for the plan, one sentence each.
     private(set) var warnings: [String] = []
 
-    init(target: Planner.TargetState, matcher: Matcher, outcomes: [(DesiredUser, Matcher.Outcome)], claims: [Int: [String]],
+    init(target: Planner.TargetState, matcher: Matcher, outcomes: [(DesiredUser, Matcher.Outcome)], claims: [UInt8],
          snapshot: Snapshot, mapping: Mapping, deleteMissing: Bool) {
         // Most mappings have no reference: then there is nothing to index.
-        guard mapping.entries.contains(where: { SCIMUserSchema.type(of: $0.target) == .reference }) else {
+        guard mapping.hasReferences else {
             snapshotUsers = [:]
             deleted = []
             return
@@ -42,7 +42,7 @@ struct ReferenceResolver {
         for (user, outcome) in outcomes {
             switch outcome {
             case .matched(let index, _), .linked(let index):
-                if claims[index]?.count == 1 { targetIDs[user.source.id] = target.users[index].id }
+                if claims[index] == 1 { targetIDs[user.source.id] = target.users[index].id }
             case .unmatched:
                 if user.active { created[user.source.id] = user.userName ?? user.source.id }
             case .refused:

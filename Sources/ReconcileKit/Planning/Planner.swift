@@ -57,16 +57,21 @@ public struct Planner: Sendable {
     ) -> Plan {
         let mapper = Mapper(mapping: mapping)
         let matcher = Matcher(targets: target.users, links: target.links, matchingPaths: mapping.matchingPaths)
+        let matchingPaths = mapping.matchingPaths
         var actions: [PlanAction] = []
         var noChange = 0
         var notProvisioned = 0
         var scopedOut = 0, outOfScope = 0
         var digestRefresh = DigestRefresh()
 
-        // Map everyone first: source-side duplicates can only be seen across the whole snapshot.
-        var desired: [DesiredUser] = []
-        desired.reserveCapacity(snapshot.users.count)
-        for user in snapshot.users {
+        // One pass maps and matches each user. A managed user whose applied digest says it is in line
+        // (the nightly run's common case) keeps only its position: a million users are not held as
+        // mapped values. References resolve through everyone's outcome, so with them every user waits.
+        let decidesEarly = !mapping.hasReferences
+        var keys = SourceKeys(paths: matchingPaths, capacity: snapshot.users.count)
+        var unchanged: [(position: Int32, index: Int32)] = []
+        var waiting: [Waiting] = []
+        for (position, user) in snapshot.users.enumerated() {
             progress?.advance()
             // Scoping comes before matching, as in Entra: a user out of scope is neither mapped nor matched.
             if scope.isRestricted, !scope.decide(user).inScope {
@@ -74,38 +79,61 @@ public struct Planner: Sendable {
                 if let action = leaveScope(user, target: target, matcher: matcher) { actions.append(action) } else { outOfScope += 1 }
                 continue
             }
+            let desired: DesiredUser
             do {
-                desired.append(try mapper.map(user))
+                desired = try mapper.map(user)
             } catch {
                 actions.append(skip(user, .mappingFailed, "\(user.origin): \(error)"))
+                continue
+            }
+            // Source-side duplicates can only be seen across the whole snapshot: keys now, verdicts after.
+            keys.insert(desired, at: position)
+            let hasMatchingValue = matchingPaths.contains { desired.createValues[$0] != nil }
+            guard desired.userName != nil || !hasMatchingValue else {
+                actions.append(skip(user, .missingRequiredAttribute, "the mapping gives no userName, which SCIM requires (RFC 7643 §4.1.1)"))
+                continue
+            }
+            let outcome = matcher.match(desired)
+            if decidesEarly, case .linked(let index) = outcome, isApplied(desired, target.users[index]) {
+                unchanged.append((Int32(position), Int32(index)))
+            } else {
+                waiting.append(Waiting(position: position, user: desired, outcome: outcome))
             }
         }
-        let duplicates = sourceDuplicates(desired)
+        // The mapped user at a position: kept when it waits, mapped again (rare: a duplicate) when not.
+        let desiredAt = { (position: Int) -> DesiredUser? in
+            if let found = waiting.binarySearch(position: position) { return waiting[found].user }
+            return try? mapper.map(snapshot.users[position])
+        }
+        let duplicates = sourceDuplicates(keys, desiredAt: desiredAt)
 
-        var outcomes: [(DesiredUser, Matcher.Outcome)] = []
-        outcomes.reserveCapacity(desired.count)
-        var claims: [Int: [String]] = [:]
-        for user in desired {
-            let hasMatchingValue = mapping.matchingPaths.contains { user.createValues[$0] != nil }
-            guard user.userName != nil || !hasMatchingValue else {
-                actions.append(skip(user.source, .missingRequiredAttribute, "the mapping gives no userName, which SCIM requires (RFC 7643 §4.1.1)"))
+        // Each target user may be claimed by one source user only.
+        var claims = [UInt8](repeating: 0, count: target.users.count)
+        for (position, index) in unchanged where duplicates[Int(position)] == nil { claims[Int(index)] = min(claims[Int(index)] + 1, 2) }
+        for user in waiting where duplicates[user.position] == nil {
+            if let index = user.outcome.targetIndex { claims[index] = min(claims[index] + 1, 2) }
+        }
+        let claimants = contestedClaims(claims, unchanged: unchanged, waiting: waiting, duplicates: duplicates, snapshot: snapshot)
+
+        for (position, index) in unchanged {
+            let detail = duplicates[Int(position)] ?? claimants[Int(index)].map { target.contested(Int(index), by: $0) }
+            guard let detail else {
+                noChange += 1
                 continue
             }
-            if let detail = duplicates[user.source.id] {
-                actions.append(skip(user.source, .duplicateSourceEntries, detail, userName: user.userName))
-                continue
-            }
-            let outcome = matcher.match(user)
-            switch outcome {
-            case .linked(let index), .matched(let index, _): claims[index, default: []].append(user.source.id)
-            default: break
-            }
-            outcomes.append((user, outcome))
+            let user = snapshot.users[Int(position)]
+            actions.append(skip(user, .duplicateSourceEntries, detail, userName: desiredAt(Int(position))?.userName))
         }
 
         // References (the manager) resolve through the links and this run's matches and creates.
+        let outcomes = waiting.filter { duplicates[$0.position] == nil }.map { ($0.user, $0.outcome) }
         var references = ReferenceResolver(target: target, matcher: matcher, outcomes: outcomes, claims: claims,
                                            snapshot: snapshot, mapping: mapping, deleteMissing: options.deleteMissing)
+        for user in waiting {
+            if let detail = duplicates[user.position] {
+                actions.append(skip(user.user.source, .duplicateSourceEntries, detail, userName: user.user.userName))
+            }
+        }
         for (user, outcome) in outcomes {
             switch outcome {
             case .refused(let reason, let detail):
@@ -123,10 +151,8 @@ public struct Planner: Sendable {
                 if pending.isEmpty { create.digest = AppliedDigest(resolved.updateDigest(digestPaths)) }
                 actions.append(create)
             case .linked(let index), .matched(let index, _):
-                let claimants = claims[index] ?? []
-                if claimants.count > 1 {
-                    let detail = "source users \(claimants.sorted().joined(separator: ", ")) all match target user \(target.users[index].id)"
-                    actions.append(skip(user.source, .duplicateSourceEntries, detail, userName: user.userName))
+                if let contenders = claimants[index] {
+                    actions.append(skip(user.source, .duplicateSourceEntries, target.contested(index, by: contenders), userName: user.userName))
                     continue
                 }
                 var matchedOn: SCIMPath?
@@ -140,7 +166,7 @@ public struct Planner: Sendable {
                 let (resolved, pending) = references.resolve(user, target: current)
                 let digest = pending.isEmpty ? resolved.updateDigest(digestPaths) : nil
                 // The store's digest says the values an update enforces are there already: no need
-                // to read and compare the resource (the nightly run's common case).
+                // to read and compare the resource.
                 if let digest, matchedOn == nil, current.appliedDigest == digest, current.active == user.active {
                     noChange += 1
                     continue
@@ -250,31 +276,104 @@ public struct Planner: Sendable {
         )
     }
 
-    /// Source users that share a matching value with another source user, with a sentence saying which.
-    func sourceDuplicates(_ users: [DesiredUser]) -> [String: String] {
-        var result: [String: String] = [:]
-        for path in mapping.matchingPaths {
-            // The first user with each key; the users of keys seen more than once, by key. Positions,
-            // not copies: a million users have a million keys and, normally, no duplicates.
-            var first: [String: Int] = [:]
-            first.reserveCapacity(users.count)
-            var groups: [String: [Int]] = [:]
-            for (position, user) in users.enumerated() {
-                guard let value = user.createValues[path], let key = Matcher.key(value, for: path) else { continue }
-                if let earlier = first.updateValue(position, forKey: key) {
-                    first[key] = earlier
-                    groups[key, default: [earlier]].append(position)
+    /// Whether the target user holds what `user` maps to, by its applied digest (see `AppliedDigest`).
+    func isApplied(_ user: DesiredUser, _ current: TargetUser) -> Bool {
+        guard let applied = current.appliedDigest, current.active == user.active else { return false }
+        return applied == user.updateDigest(digestPaths)
+    }
+
+    /// Source users that share a matching value with another source user, by snapshot position, with
+    /// a sentence saying which. `desiredAt` gives the mapped user at a position.
+    func sourceDuplicates(_ keys: SourceKeys, desiredAt: (Int) -> DesiredUser?) -> [Int: String] {
+        var result: [Int: String] = [:]
+        for (path, index) in zip(keys.paths, keys.indexes) {
+            // A digest shared by several users: group them by the key itself (a collision is not a duplicate).
+            for positions in index.sharedDigests.values {
+                var groups: [String: [(position: Int, user: DesiredUser)]] = [:]
+                for position in positions.map(Int.init) {
+                    guard let user = desiredAt(position), let value = user.createValues[path],
+                          let key = Matcher.key(value, for: path) else { continue }
+                    groups[key, default: []].append((position, user))
                 }
-            }
-            for group in groups.values {
-                let ids = group.map { users[$0].source.id }.sorted().joined(separator: ", ")
-                let value = users[group[0]].createValues[path]!
-                for position in group where result[users[position].source.id] == nil {
-                    result[users[position].source.id] = "source users \(ids) share \(path) \(value)"
+                for group in groups.values where group.count > 1 {
+                    let ids = group.map(\.user.source.id).sorted().joined(separator: ", ")
+                    let value = group[0].user.createValues[path]!
+                    for member in group where result[member.position] == nil {
+                        result[member.position] = "source users \(ids) share \(path) \(value)"
+                    }
                 }
             }
         }
         return result
+    }
+
+    /// The source ids claiming each target user claimed more than once (`claims` counts up to 2).
+    func contestedClaims(
+        _ claims: [UInt8], unchanged: [(position: Int32, index: Int32)], waiting: [Waiting], duplicates: [Int: String], snapshot: Snapshot
+    ) -> [Int: [String]] {
+        var result: [Int: [String]] = [:]
+        guard claims.contains(where: { $0 > 1 }) else { return result }
+        for (position, index) in unchanged where claims[Int(index)] > 1 && duplicates[Int(position)] == nil {
+            result[Int(index), default: []].append(snapshot.users[Int(position)].id)
+        }
+        for user in waiting where duplicates[user.position] == nil {
+            if let index = user.outcome.targetIndex, claims[index] > 1 { result[index, default: []].append(user.user.source.id) }
+        }
+        return result
+    }
+}
+
+/// A mapped user whose action waits for the whole snapshot to be matched, at its snapshot position.
+struct Waiting {
+    let position: Int
+    let user: DesiredUser
+    let outcome: Matcher.Outcome
+}
+
+extension Array where Element == Waiting {
+    /// The index of the entry at snapshot `position` (entries are in position order).
+    func binarySearch(position: Int) -> Int? {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if self[middle].position < position { low = middle + 1 } else { high = middle }
+        }
+        return low < count && self[low].position == position ? low : nil
+    }
+}
+
+/// The matching keys of every mapped source user, by digest per matching path.
+struct SourceKeys {
+    let paths: [SCIMPath]
+    private(set) var indexes: [KeyIndex]
+
+    init(paths: [SCIMPath], capacity: Int) {
+        self.paths = paths
+        indexes = paths.map { _ in KeyIndex(capacity: capacity) }
+    }
+
+    mutating func insert(_ user: DesiredUser, at position: Int) {
+        for (slot, path) in paths.enumerated() {
+            guard let value = user.createValues[path], let key = Matcher.key(value, for: path) else { continue }
+            indexes[slot].insert(position, digest: KeyIndex.digest(key))
+        }
+    }
+}
+
+extension Planner.TargetState {
+    /// The skip detail for source users that all match one target user.
+    func contested(_ index: Int, by sourceIDs: [String]) -> String {
+        "source users \(sourceIDs.sorted().joined(separator: ", ")) all match target user \(users[index].id)"
+    }
+}
+
+extension Matcher.Outcome {
+    /// The target user a link or match points at.
+    var targetIndex: Int? {
+        switch self {
+        case .linked(let index), .matched(let index, _): return index
+        case .unmatched, .refused: return nil
+        }
     }
 }
 

@@ -1,0 +1,90 @@
+import Testing
+@testable import ReconcileKit
+
+/// Managed users whose applied digest says they are in line are decided while the snapshot is
+/// mapped, keeping only their position; the verdicts that need the whole snapshot (source users
+/// sharing a key, several users claiming one account) must still reach them.
+struct PlannerEarlyDecisionTests {
+    private let paths = Mapping.uiPath.targetPaths.map { ($0, Digest64($0.description).value) }
+
+    /// The account of `user`, linked to it, with the digest of what the default mapping gives it.
+    private func appliedAccount(_ user: DirectoryUser, id: String) throws -> TargetUser {
+        let desired = try StageInputs.desired(user)
+        return TargetUser(
+            id: id, externalId: user.id, userName: desired.userName ?? "", active: desired.active, version: "W/\"1\"",
+            resource: .object(["id": .string(id)]), appliedDigest: desired.updateDigest(paths))
+    }
+
+    @Test func unchangedUsersAreCountedWithoutAnAction() throws {
+        let ada = try StageInputs.graphUser(id: "u1", upn: "ada@contoso.example")
+        let grace = try StageInputs.graphUser(id: "u2", upn: "grace@contoso.example", record: 2)
+        let state = StageInputs.state(
+            [try appliedAccount(ada, id: "t1"), try appliedAccount(grace, id: "t2")], links: ["u1": "t1", "u2": "t2"])
+        let plan = StageInputs.plan([ada, grace], state)
+        #expect(plan.actions.isEmpty)
+        #expect(plan.noChange == 2)
+    }
+
+    @Test func unchangedUsersSharingAUserNameAreSkippedWithTheirMappedNames() throws {
+        let lower = try StageInputs.graphUser(id: "u1", upn: "ada@contoso.example")
+        let upper = try StageInputs.graphUser(id: "u2", upn: "ADA@contoso.example", record: 2)
+        let grace = try StageInputs.graphUser(id: "u3", upn: "grace@contoso.example", record: 3)
+        let state = StageInputs.state(
+            [try appliedAccount(lower, id: "t1"), try appliedAccount(upper, id: "t2"), try appliedAccount(grace, id: "t3")],
+            links: ["u1": "t1", "u2": "t2", "u3": "t3"])
+        let plan = StageInputs.plan([lower, upper, grace], state)
+        let detail = "source users u1, u2 share userName \"ada@contoso.example\""
+        #expect(plan.actions == [
+            PlanAction(kind: .skip, sourceId: "u2", userName: "ADA@contoso.example", reason: .duplicateSourceEntries, detail: detail),
+            PlanAction(kind: .skip, sourceId: "u1", userName: "ada@contoso.example", reason: .duplicateSourceEntries, detail: detail),
+        ].sorted(by: PlanAction.planOrder))
+        #expect(plan.noChange == 1)
+    }
+
+    @Test func anUnchangedUserAndAChangedOneSharingAUserNameAreBothSkipped() throws {
+        let unchanged = try StageInputs.graphUser(id: "u1", upn: "ada@contoso.example")
+        let renamed = try StageInputs.graphUser(id: "u2", upn: "Ada@Contoso.example", record: 2)
+        let before = try StageInputs.graphUser(id: "u2", upn: "augusta@contoso.example", record: 2)
+        let state = StageInputs.state(
+            [try appliedAccount(unchanged, id: "t1"), try appliedAccount(before, id: "t2")], links: ["u1": "t1", "u2": "t2"])
+        let plan = StageInputs.plan([unchanged, renamed], state)
+        #expect(plan.actions.map(\.sourceId) == ["u1", "u2"])
+        #expect(plan.actions.allSatisfy {
+            $0.kind == .skip && $0.reason == .duplicateSourceEntries
+                && $0.detail == "source users u1, u2 share userName \"ada@contoso.example\""
+        })
+        #expect(plan.noChange == 0)
+    }
+
+    @Test func unchangedUsersLinkedToOneAccountAreSkippedAsClaimingIt() throws {
+        let ada = try StageInputs.graphUser(id: "u1", upn: "ada@contoso.example")
+        let grace = try StageInputs.graphUser(id: "u2", upn: "grace@contoso.example", record: 2)
+        // Both links point at t1 (a store edited by hand); t1 holds what either maps to, by digest.
+        let account = try appliedAccount(ada, id: "t1")
+        let state = StageInputs.state([account], links: ["u1": "t1", "u2": "t1"])
+        let graceDigest = try StageInputs.desired(grace).updateDigest(paths)
+        let shared = TargetUser(id: "t1", externalId: nil, userName: "ada@contoso.example", active: true, version: "W/\"1\"",
+                                resource: .object(["id": .string("t1")]), appliedDigest: graceDigest)
+        for target in [state, StageInputs.state([shared], links: ["u1": "t1", "u2": "t1"])] {
+            let plan = StageInputs.plan([ada, grace], target)
+            #expect(plan.actions.map(\.sourceId) == ["u1", "u2"])
+            #expect(plan.actions.allSatisfy {
+                $0.kind == .skip && $0.reason == .duplicateSourceEntries && $0.detail == "source users u1, u2 all match target user t1"
+            })
+        }
+    }
+
+    @Test func keysWithOneDigestAreKeptApartInInsertionOrder() {
+        var index = KeyIndex(capacity: 4)
+        index.insert(7, digest: 1)
+        index.insert(3, digest: 2)
+        index.insert(5, digest: 1)
+        index.insert(9, digest: 1)
+        #expect(index.positions(digest: 1) == [7, 5, 9])
+        #expect(index.positions(digest: 2) == [3])
+        #expect(index.positions(digest: 3) == [])
+        #expect(index.sharedDigests == [1: [7, 5, 9]])
+        #expect(KeyIndex.digest("ada@contoso.example") == KeyIndex.digest("ada@contoso.example"))
+        #expect(KeyIndex.digest("ada@contoso.example") != KeyIndex.digest("ada@contoso.exampl"))
+    }
+}
