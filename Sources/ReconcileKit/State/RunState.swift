@@ -59,10 +59,31 @@ public final class RunState {
     /// Marks `targetID` as managed for `sourceID` (a no-op when already so).
     /// Source id -> target id for every user this job manages.
     public func linksBySource() throws -> [String: String] {
+        try linksBySource(sharingStringsOf: [])
+    }
+
+    /// `linksBySource()`, each target id being the string its user in `users` holds, and each source
+    /// id too when it is that user's externalId (as the default mapping has it): a million links then
+    /// keep no strings of their own (160 bytes each).
+    public func linksBySource(sharingStringsOf users: [TargetUser]) throws -> [String: String] {
+        var userByID: [String: Int] = [:]
+        userByID.reserveCapacity(users.count)
+        for (index, user) in users.enumerated() { userByID[user.id] = index }
         var links: [String: String] = [:]
+        links.reserveCapacity(users.count)
         let statement = try database.prepare("SELECT source_id, target_id FROM links")
         try statement.forEachRow { row in
-            links[row.text(0)] = row.text(1)
+            let source = row.text(0), target = row.text(1)
+            guard let index = userByID[target] else {
+                links[source] = target
+                return
+            }
+            let user = users[index]
+            if let externalId = user.externalId, externalId == source {
+                links[externalId] = user.id
+            } else {
+                links[source] = user.id
+            }
         }
         return links
     }

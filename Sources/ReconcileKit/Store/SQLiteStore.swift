@@ -107,8 +107,10 @@ public final class SQLiteStore: ProvisioningTarget {
     /// - Parameter progress: the "reading the store" stage, begun with `userCount()` as its total and
     ///   advanced by one per user row read.
     public func targetState(progress: ProgressReporter? = nil) throws -> Planner.TargetState {
+        let users = try plannedUsers(progress: progress)
         var state = Planner.TargetState(
-            users: try plannedUsers(progress: progress), links: try links(), kind: "sqlite", location: path, fingerprint: try fingerprint())
+            users: users, links: try runState.linksBySource(sharingStringsOf: users), kind: "sqlite", location: path,
+            fingerprint: try fingerprint())
         state.keepsDigests = true
         return state
     }
