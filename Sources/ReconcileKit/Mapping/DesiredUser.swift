@@ -62,11 +62,13 @@ public struct Mapper: Sendable {
         let type: SCIMUserSchema.AttributeType
         let target: String
         let source: Source
+        /// The target path's slot in `layout`.
+        var slot = 0
     }
 
     public init(mapping: Mapping) {
         self.mapping = mapping
-        compiled = mapping.entries.map { entry in
+        var compiled = mapping.entries.map { entry in
             let source: Entry.Source
             switch entry.source {
             case .attribute(let name): source = .attribute(AttributeReader(name))
@@ -80,6 +82,8 @@ public struct Mapper: Sendable {
             return Entry(mapping: entry, type: SCIMUserSchema.type(of: entry.target), target: entry.target.description, source: source)
         }
         layout = PathLayout(mapping.entries.map(\.target))
+        for index in compiled.indices { compiled[index].slot = layout.slot(of: compiled[index].mapping.target)! }
+        self.compiled = compiled
     }
 
     /// Maps one user. `inScope` feeds the computed `IsSoftDeleted` attribute.
@@ -116,12 +120,12 @@ public struct Mapper: Sendable {
             let value = try Self.convert(text, for: path, type: entry.type)
             let fallback = value == nil ? try Self.convert(entry.mapping.defaultIfNull, for: path, type: entry.type) : nil
             if let created = value ?? fallback {
-                createValues[path] = created
+                createValues.set(created, inSlot: entry.slot)
             }
             // An entry with a default is not enforced while its source is null: the default written on
             // create stays (Entra neither sends the default nor clears the value on update).
             if entry.mapping.apply == .always && (value != nil || entry.mapping.defaultIfNull == nil) {
-                updateValues[path] = .some(value)
+                updateValues.set(.some(value), inSlot: entry.slot)
             }
         }
         return DesiredUser(source: user, createValues: createValues, updateValues: updateValues,

@@ -25,11 +25,11 @@ public struct PathValues<Value: Sendable & Equatable>: Sendable, Equatable, Sequ
 
     public subscript(path: SCIMPath) -> Value? {
         get {
-            guard let slot = layout.slot[path] else { return nil }
+            guard let slot = layout.slot(of: path) else { return nil }
             return slots[slot]
         }
         set {
-            if let slot = layout.slot[path] {
+            if let slot = layout.slot(of: path) {
                 slots[slot] = newValue
             } else if let newValue {
                 layout = PathLayout(layout.paths + [path])
@@ -40,6 +40,9 @@ public struct PathValues<Value: Sendable & Equatable>: Sendable, Equatable, Sequ
 
     /// The value in `slot` of the layout (`layout.paths[slot]`).
     func value(inSlot slot: Int) -> Value? { slots[slot] }
+
+    /// Sets the value in `slot` of the layout.
+    mutating func set(_ value: Value?, inSlot slot: Int) { slots[slot] = value }
 
     public var isEmpty: Bool { !slots.contains { $0 != nil } }
     public var count: Int { slots.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
@@ -81,7 +84,9 @@ public struct PathValues<Value: Sendable & Equatable>: Sendable, Equatable, Sequ
 /// The paths of `PathValues`, each with its slot; one per mapping, shared by every user's values.
 final class PathLayout: Sendable {
     let paths: [SCIMPath]
-    let slot: [SCIMPath: Int]
+    /// Each path's precomputed hash, by slot: a mapping has a few dozen paths, and a scan of these
+    /// is cheaper than hashing a path for a dictionary (every mapped value of every user is read so).
+    let codes: [UInt64]
     /// The slots in path order (`SCIMPath <`), the order resources are written in.
     let sortedSlots: [Int]
 
@@ -93,7 +98,14 @@ final class PathLayout: Sendable {
             unique.append(path)
         }
         self.paths = unique
-        self.slot = slot
+        codes = unique.map(\.hashCode)
         sortedSlots = unique.indices.sorted { unique[$0] < unique[$1] }
+    }
+
+    /// The slot of `path`, if the layout has it.
+    func slot(of path: SCIMPath) -> Int? {
+        let code = path.hashCode
+        for slot in codes.indices where codes[slot] == code && paths[slot] == path { return slot }
+        return nil
     }
 }

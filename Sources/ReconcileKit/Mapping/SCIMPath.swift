@@ -5,7 +5,7 @@
 public struct SCIMPath: Hashable, Sendable, CustomStringConvertible, Comparable {
     /// Computed once: paths key every mapped value of every user, and hashing four strings per
     /// lookup showed in profiles of million-user runs. First, so `==` tells most paths apart by it.
-    private let hashCode: UInt64
+    let hashCode: UInt64
     /// The extension schema URN, or `nil` for the core User schema.
     public let schema: String?
     /// The top-level attribute within its schema (`emails`, `name`, `department`).

@@ -38,8 +38,11 @@ extension DesiredUser {
     /// value to another attribute digests differently.
     func updateDigest(_ paths: [(path: SCIMPath, tag: UInt64)]) -> UInt64 {
         var digest = Digest64()
-        for (path, tag) in paths {
-            guard let entry = updateValues[path] else { continue }
+        let layout = updateValues.layout
+        for (position, (path, tag)) in paths.enumerated() {
+            // The mapper's layout lists the mapping's paths in this order: read the slot straight.
+            let aligned = position < layout.paths.count && layout.codes[position] == path.hashCode && layout.paths[position] == path
+            guard let entry = aligned ? updateValues.value(inSlot: position) : updateValues[path] else { continue }
             digest.combine(tag)
             switch entry {
             case .none: digest.combine(0)
