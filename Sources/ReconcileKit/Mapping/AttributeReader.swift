@@ -58,6 +58,21 @@ struct AttributeReader: Sendable {
         }
     }
 
+    /// The lowercased property keys reading `name` may touch: the name, Entra's other name for the
+    /// Graph property (`DirectoryUser.value`) and the locations above; `IsSoftDeleted` reads two.
+    static func propertyKeys(of name: String) -> [String] {
+        let reader = AttributeReader(name)
+        switch reader.kind {
+        case .isSoftDeleted: return ["accountenabled", "deleteddatetime"]
+        case .id: return ["id"]
+        case .property:
+            var keys = [reader.key]
+            if let alias = DirectoryUser.aliases[reader.key] { keys.append(alias.key) }
+            keys += reader.locations.map { $0.path[0] }
+            return keys
+        }
+    }
+
     /// The attribute's value for the context's user.
     func read(_ context: ExpressionEvaluator.Context) -> ExpressionValue {
         switch kind {

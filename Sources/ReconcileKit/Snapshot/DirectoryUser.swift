@@ -68,7 +68,7 @@ public struct DirectoryUser: Sendable, Equatable {
 
     /// Other names of a property, lowercased: Entra's attribute name <-> Graph's property name.
     /// `firstElement`: the Graph property is a collection whose first element is Entra's value.
-    private static let aliases: [String: (key: String, firstElement: Bool)] = [
+    static let aliases: [String: (key: String, firstElement: Bool)] = [
         "objectid": ("id", false),
         "mobile": ("mobilephone", false),
         "mobilephone": ("mobile", false),

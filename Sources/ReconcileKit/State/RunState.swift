@@ -64,21 +64,28 @@ public final class RunState {
 
     /// `linksBySource()`, each target id being the string its user in `users` holds, and each source
     /// id too when it is that user's externalId (as the default mapping has it): a million links then
-    /// keep no strings of their own (160 bytes each).
+    /// keep no strings of their own (160 bytes each). `users` in id order (`SQLiteStore`'s), so the
+    /// links, read in target id order, are paired with them in one walk; a user out of that order
+    /// only misses the sharing.
     public func linksBySource(sharingStringsOf users: [TargetUser]) throws -> [String: String] {
-        var userByID: [String: Int] = [:]
-        userByID.reserveCapacity(users.count)
-        for (index, user) in users.enumerated() { userByID[user.id] = index }
         var links: [String: String] = [:]
         links.reserveCapacity(users.count)
-        let statement = try database.prepare("SELECT source_id, target_id FROM links")
+        var next = 0
+        let statement = try database.prepare("SELECT source_id, target_id FROM links ORDER BY target_id")
         try statement.forEachRow { row in
-            let source = row.text(0), target = row.text(1)
-            guard let index = userByID[target] else {
-                links[source] = target
+            let source = row.text(0)
+            // The first user whose id is not below the target id, by bytes as SQLite orders them.
+            var order = 1
+            while next < users.count {
+                order = row.withTextBytes(1) { target in Self.compareBytes(users[next].id, target) }
+                if order >= 0 { break }
+                next += 1
+            }
+            guard order == 0 else {
+                links[source] = row.text(1)
                 return
             }
-            let user = users[index]
+            let user = users[next]
             if let externalId = user.externalId, externalId == source {
                 links[externalId] = user.id
             } else {
@@ -86,6 +93,17 @@ public final class RunState {
             }
         }
         return links
+    }
+
+    /// `text`'s UTF-8 bytes compared with `bytes` as SQLite's BINARY collation does: -1, 0 or 1.
+    private static func compareBytes(_ text: String, _ bytes: UnsafeRawBufferPointer) -> Int {
+        var text = text
+        return text.withUTF8 { utf8 in
+            let common = min(utf8.count, bytes.count)
+            let order = common == 0 ? 0 : memcmp(utf8.baseAddress!, bytes.baseAddress!, common)
+            if order != 0 { return order < 0 ? -1 : 1 }
+            return utf8.count == bytes.count ? 0 : (utf8.count < bytes.count ? -1 : 1)
+        }
     }
 
     /// How many users this job manages (links): what the deletion threshold's percentage is of.

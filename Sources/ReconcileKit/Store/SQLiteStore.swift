@@ -116,7 +116,12 @@ public final class SQLiteStore: ProvisioningTarget {
     }
 
     /// `meta.version` as a weak ETag (RFC 7644 §3.14).
-    static func etag(_ version: Int) -> String { "W/\"\(version)\"" }
+    static func etag(_ version: Int) -> String {
+        version >= 0 && version < commonETags.count ? commonETags[version] : "W/\"\(version)\""
+    }
+
+    /// Most users' versions are small numbers: their ETags are made once, not once per user read.
+    private static let commonETags = (0..<1024).map { "W/\"\($0)\"" }
 
     /// The version number in an ETag made by `etag(_:)`.
     static func version(etag: String) -> Int? {

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+@testable import ReconcileKit
+
+/// The planner's links share the strings the store's users hold; they must still be exactly the
+/// links the store keeps, whatever the ids and however the rows pair up.
+final class LinkSharingTests {
+    private let folder: String
+    private let store: SQLiteStore
+
+    init() throws {
+        folder = TestSupport.temporaryFolder()
+        store = try SQLiteStore(path: folder + "/store.db", create: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    private func link(_ source: String, _ target: String) throws {
+        try store.database.execute(
+            "INSERT INTO links (source_id, target_id, created) VALUES ('\(source)', '\(target)', '2026-03-02T07:00:00Z')")
+    }
+
+    @Test func linksReadBesideTheUsersAreTheStoresLinks() throws {
+        _ = try store.apply(
+            try StoreFixtures.plan([StoreFixtures.alice(), StoreFixtures.bob(), StoreFixtures.carol()], against: store),
+            mode: "apply", checkFingerprint: false, now: StoreFixtures.firstClock)
+        // A link to no user (the account was removed by hand), and one whose source is not the externalId.
+        try link("gone-id", "0000-no-such-user")
+        try link("zz-other-source", "zzzz-no-such-user-either")
+        let bobTarget = try #require(try store.links()["bob-id"])
+        try store.database.execute("UPDATE links SET source_id = 'bob-renamed' WHERE target_id = '\(bobTarget)'")
+
+        let state = try store.targetState()
+        #expect(state.links == (try store.links()))
+        #expect(state.links.count == 5)
+        #expect(state.links["bob-renamed"] == bobTarget)
+        #expect(state.links["gone-id"] == "0000-no-such-user")
+        // Users handed over out of id order only miss the sharing.
+        let shuffled = Array(state.users.reversed())
+        #expect(try store.runState.linksBySource(sharingStringsOf: shuffled) == (try store.links()))
+    }
+}
