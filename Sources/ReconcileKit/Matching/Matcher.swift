@@ -25,8 +25,9 @@ struct Matcher {
     /// Per matching path, the target users by the digest of their key (`KeyIndex`): a million
     /// 16-byte entries instead of a million normalized key strings.
     private var indexes: [SCIMPath: KeyIndex] = [:]
-    /// The source id managing each linked target id.
-    private var managedBy: [String: String] = [:]
+    /// The source id managing each linked target id; built when a match first needs it (a nightly
+    /// run's users follow their links, and its new hires rarely match an account).
+    private let managedBy: ManagedBy
 
     init(targets: [TargetUser], links: [String: String], matchingPaths: [SCIMPath]) {
         self.targets = targets
@@ -42,8 +43,7 @@ struct Matcher {
             }
             indexes[path] = index
         }
-        managedBy.reserveCapacity(links.count)
-        for (source, target) in links { managedBy[target] = source }
+        managedBy = ManagedBy(links: links)
     }
 
     /// The comparison key of a matching value: `externalId` and `id` are caseExact (RFC 7643 §3.1);
@@ -75,7 +75,7 @@ struct Matcher {
                 return .refused(.duplicateTargetEntries, "\(path) \(value) matches \(candidates.count) target users: \(ids)")
             }
             let target = targets[candidates[0]]
-            if let owner = managedBy[target.id], owner != desired.source.id {
+            if let owner = managedBy.source(of: target.id), owner != desired.source.id {
                 return .refused(.identityConflict, "\(path) \(value) matches target user \(target.id), which is managed for source user \(owner)")
             }
             if path != .externalId, let theirs = target.externalId, theirs != desired.externalId {
@@ -89,6 +89,23 @@ struct Matcher {
         }
         return .unmatched
     }
+}
+
+/// Target id -> the source id linked to it, inverted from the links when first asked.
+private final class ManagedBy {
+    private let links: [String: String]
+    private lazy var sources: [String: String] = {
+        var sources: [String: String] = [:]
+        sources.reserveCapacity(links.count)
+        for (source, target) in links { sources[target] = source }
+        return sources
+    }()
+
+    init(links: [String: String]) {
+        self.links = links
+    }
+
+    func source(of targetID: String) -> String? { sources[targetID] }
 }
 
 /// Positions by the 64-bit digest of a key: equal keys always share a digest, and a digest several
