@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The Matching stage: finds each directory user's SCIM User, as Entra does (entra-provisioning.md §1).
 ///
 /// A user already managed follows its link (the target id cached when it was created or matched),
@@ -5,7 +7,7 @@
 /// precedence order and the first that finds anything decides. A match on anything but `externalId`
 /// is accepted only when the target's `externalId` is empty or equal: a reused userPrincipalName must
 /// not inherit a departed person's account (the identity takeover guard).
-struct Matcher {
+struct Matcher: Sendable {
     /// How one desired user relates to the target.
     enum Outcome: Equatable {
         /// Managed before: the link points at this target user.
@@ -91,21 +93,26 @@ struct Matcher {
     }
 }
 
-/// Target id -> the source id linked to it, inverted from the links when first asked.
-private final class ManagedBy {
+/// Target id -> the source id linked to it, inverted from the links when first asked (from any thread).
+private final class ManagedBy: Sendable {
     private let links: [String: String]
-    private lazy var sources: [String: String] = {
-        var sources: [String: String] = [:]
-        sources.reserveCapacity(links.count)
-        for (source, target) in links { sources[target] = source }
-        return sources
-    }()
+    private let sources = Mutex<[String: String]?>(nil)
 
     init(links: [String: String]) {
         self.links = links
     }
 
-    func source(of targetID: String) -> String? { sources[targetID] }
+    func source(of targetID: String) -> String? {
+        sources.withLock { sources in
+            if sources == nil {
+                var inverted: [String: String] = [:]
+                inverted.reserveCapacity(links.count)
+                for (source, target) in links { inverted[target] = source }
+                sources = inverted
+            }
+            return sources![targetID]
+        }
+    }
 }
 
 /// Positions by the 64-bit digest of a key: equal keys always share a digest, and a digest several

@@ -64,41 +64,18 @@ public struct Planner: Sendable {
         var scopedOut = 0, outOfScope = 0
         var digestRefresh = DigestRefresh()
 
-        // One pass maps and matches each user. A managed user whose applied digest says it is in line
-        // (the nightly run's common case) keeps only its position: a million users are not held as
-        // mapped values. References resolve through everyone's outcome, so with them every user waits.
-        let decidesEarly = !mapping.hasReferences
+        // One pass maps and matches each user, slices of the snapshot on every core (`Planner+Pass`).
+        let passes = pass(snapshot: snapshot, target: target, matcher: matcher, mapper: mapper, scope: scope, progress: progress)
         var keys = SourceKeys(paths: matchingPaths, capacity: snapshot.users.count)
         var unchanged: [(position: Int32, index: Int32)] = []
         var waiting: [Waiting] = []
-        for (position, user) in snapshot.users.enumerated() {
-            progress?.advance()
-            // Scoping comes before matching, as in Entra: a user out of scope is neither mapped nor matched.
-            if scope.isRestricted, !scope.decide(user).inScope {
-                scopedOut += 1
-                if let action = leaveScope(user, target: target, matcher: matcher) { actions.append(action) } else { outOfScope += 1 }
-                continue
-            }
-            let desired: DesiredUser
-            do {
-                desired = try mapper.map(user)
-            } catch {
-                actions.append(skip(user, .mappingFailed, "\(user.origin): \(error)"))
-                continue
-            }
-            // Source-side duplicates can only be seen across the whole snapshot: keys now, verdicts after.
-            keys.insert(desired, at: position)
-            let hasMatchingValue = matchingPaths.contains { desired.createValues[$0] != nil }
-            guard desired.userName != nil || !hasMatchingValue else {
-                actions.append(skip(user, .missingRequiredAttribute, "the mapping gives no userName, which SCIM requires (RFC 7643 §4.1.1)"))
-                continue
-            }
-            let outcome = matcher.match(desired)
-            if decidesEarly, case .linked(let index) = outcome, isApplied(desired, target.users[index]) {
-                unchanged.append((Int32(position), Int32(index)))
-            } else {
-                waiting.append(Waiting(position: position, user: desired, outcome: outcome))
-            }
+        for slice in passes {
+            actions += slice.actions
+            scopedOut += slice.scopedOut
+            outOfScope += slice.outOfScope
+            keys.insert(slice.keys)
+            unchanged += slice.unchanged
+            waiting += slice.waiting
         }
         // The mapped user at a position: kept when it waits, mapped again (rare: a duplicate) when not.
         let desiredAt = { (position: Int) -> DesiredUser? in
@@ -352,10 +329,18 @@ struct SourceKeys {
         indexes = paths.map { _ in KeyIndex(capacity: capacity) }
     }
 
-    mutating func insert(_ user: DesiredUser, at position: Int) {
+    /// The digests of `user`'s keys, by matching path, into `digests`.
+    static func collect(_ user: DesiredUser, at position: Int, paths: [SCIMPath], into digests: inout [[(position: Int32, digest: UInt64)]]) {
         for (slot, path) in paths.enumerated() {
             guard let value = user.createValues[path], let key = Matcher.key(value, for: path) else { continue }
-            indexes[slot].insert(position, digest: KeyIndex.digest(key))
+            digests[slot].append((Int32(position), KeyIndex.digest(key)))
+        }
+    }
+
+    /// Adds digests collected by `collect`, by matching path, in position order.
+    mutating func insert(_ digests: [[(position: Int32, digest: UInt64)]]) {
+        for (slot, entries) in digests.enumerated() {
+            for (position, digest) in entries { indexes[slot].insert(Int(position), digest: digest) }
         }
     }
 }

@@ -88,3 +88,48 @@ struct PlannerEarlyDecisionTests {
         #expect(KeyIndex.digest("ada@contoso.example") != KeyIndex.digest("ada@contoso.exampl"))
     }
 }
+
+/// Snapshots larger than a slice are passed on several threads; what needs the whole snapshot
+/// (duplicates, contested accounts) must see across the slices, and the plan must not depend on them.
+struct PlannerSliceTests {
+    private let paths = Mapping.uiPath.targetPaths.map { ($0, Digest64($0.description).value) }
+
+    @Test func duplicatesAcrossSlicesAreFoundAndCountsAddUp() throws {
+        let count = Planner.sliceSize * 2 + 100
+        var users: [DirectoryUser] = []
+        users.reserveCapacity(count)
+        for position in 0..<count {
+            // The last user shares the first one's userName (another slice); user 2 is disabled.
+            let upn = position == count - 1 ? "USER0@contoso.example" : "user\(position)@contoso.example"
+            users.append(try StageInputs.graphUser(id: "u\(position)", upn: upn, enabled: position != 2, record: position + 1))
+        }
+        // Every tenth user is managed and in line, by digest; user 10 also shares a userName with the
+        // user in the middle of the second slice.
+        var accounts: [TargetUser] = []
+        var links: [String: String] = [:]
+        for position in stride(from: 10, to: count - 1, by: 10) {
+            let desired = try StageInputs.desired(users[position])
+            accounts.append(TargetUser(
+                id: "t\(position)", externalId: "u\(position)", userName: desired.userName!, active: true, version: "W/\"1\"",
+                resource: .object(["id": .string("t\(position)")]), appliedDigest: desired.updateDigest(paths)))
+            links["u\(position)"] = "t\(position)"
+        }
+        let middle = Planner.sliceSize + Planner.sliceSize / 2 + 1
+        users[middle] = try StageInputs.graphUser(id: "u\(middle)", upn: "User10@contoso.example", record: middle + 1)
+        let plan = StageInputs.plan(users, StageInputs.state(accounts, links: links))
+
+        let skips = plan.actions.filter { $0.kind == .skip }
+        #expect(skips.map(\.sourceId) == ["u0", "u\(count - 1)", "u10", "u\(middle)"])
+        #expect(skips.map(\.detail) == [
+            "source users u0, u\(count - 1) share userName \"user0@contoso.example\"",
+            "source users u0, u\(count - 1) share userName \"user0@contoso.example\"",
+            "source users u10, u\(middle) share userName \"user10@contoso.example\"",
+            "source users u10, u\(middle) share userName \"user10@contoso.example\"",
+        ])
+        let managed = accounts.count
+        #expect(plan.noChange == managed - 1)
+        #expect(plan.notProvisioned == 1)
+        #expect(plan.actions.filter { $0.kind == .create }.count == count - managed - 3 - 1)
+        #expect(plan.snapshot.users == count)
+    }
+}
