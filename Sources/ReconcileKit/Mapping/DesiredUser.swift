@@ -51,7 +51,8 @@ public struct Mapper: Sendable {
     /// The target paths of the mapping, shared by every user's values.
     private let layout: PathLayout
 
-    private struct Entry: Sendable {
+    /// A class: the per-user loop then retains one reference per entry, not each of its fields.
+    private final class Entry: Sendable {
         enum Source: Sendable {
             case attribute(AttributeReader)
             case constant(String)
@@ -63,12 +64,21 @@ public struct Mapper: Sendable {
         let target: String
         let source: Source
         /// The target path's slot in `layout`.
-        var slot = 0
+        let slot: Int
+
+        init(mapping: AttributeMapping, type: SCIMUserSchema.AttributeType, target: String, source: Source, slot: Int) {
+            self.mapping = mapping
+            self.type = type
+            self.target = target
+            self.source = source
+            self.slot = slot
+        }
     }
 
     public init(mapping: Mapping) {
         self.mapping = mapping
-        var compiled = mapping.entries.map { entry in
+        let layout = PathLayout(mapping.entries.map(\.target))
+        compiled = mapping.entries.map { entry in
             let source: Entry.Source
             switch entry.source {
             case .attribute(let name): source = .attribute(AttributeReader(name))
@@ -79,11 +89,10 @@ public struct Mapper: Sendable {
                 source = .expression(Result { () throws(MappingError) in try ExpressionEvaluator.Compiled(expression) },
                                      ignoreFlowIfNullOrEmpty: ignoreFlow)
             }
-            return Entry(mapping: entry, type: SCIMUserSchema.type(of: entry.target), target: entry.target.description, source: source)
+            return Entry(mapping: entry, type: SCIMUserSchema.type(of: entry.target), target: entry.target.description, source: source,
+                         slot: layout.slot(of: entry.target)!)
         }
-        layout = PathLayout(mapping.entries.map(\.target))
-        for index in compiled.indices { compiled[index].slot = layout.slot(of: compiled[index].mapping.target)! }
-        self.compiled = compiled
+        self.layout = layout
     }
 
     /// Maps one user. `inScope` feeds the computed `IsSoftDeleted` attribute.

@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// The Matching stage: finds each directory user's SCIM User, as Entra does (entra-provisioning.md §1).
@@ -35,16 +36,25 @@ struct Matcher: Sendable {
         self.targets = targets
         self.links = links
         self.matchingPaths = matchingPaths
-        indexByID.reserveCapacity(targets.count)
-        for (index, target) in targets.enumerated() { indexByID[target.id] = index }
-        for path in matchingPaths {
+        // The id index and each path's key index are independent: built side by side on every core.
+        let built = Mutex<(byID: [String: Int], byPath: [SCIMPath: KeyIndex])>(([:], [:]))
+        DispatchQueue.concurrentPerform(iterations: matchingPaths.count + 1) { task in
+            guard task < matchingPaths.count else {
+                var byID: [String: Int] = [:]
+                byID.reserveCapacity(targets.count)
+                for (index, target) in targets.enumerated() { byID[target.id] = index }
+                built.withLock { $0.byID = byID }
+                return
+            }
+            let path = matchingPaths[task]
             var index = KeyIndex(capacity: targets.count)
             for (position, target) in targets.enumerated() {
                 guard let value = target.value(at: path), let key = Self.key(value, for: path) else { continue }
                 index.insert(position, digest: KeyIndex.digest(key))
             }
-            indexes[path] = index
+            built.withLock { $0.byPath[path] = index }
         }
+        (indexByID, indexes) = built.withLock { ($0.byID, $0.byPath) }
         managedBy = ManagedBy(links: links)
     }
 
