@@ -7,7 +7,8 @@ import Foundation
 /// in the same file, so a crash or kill leaves the store as before or after each batch, never in
 /// between; for a live endpoint a lost batch only loses links, which the next run re-makes by
 /// matching (externalId first), never by creating twice. Within a batch every action has its own
-/// savepoint: one failing action is logged and undone without undoing the others.
+/// savepoint: one failing action is logged and undone without undoing the others. A first load into
+/// an empty embedded store is the exception: one transaction for the whole plan (`BulkLoad`).
 public struct Applier {
     public let target: any ProvisioningTarget
     let state: RunState
@@ -49,11 +50,14 @@ public struct Applier {
         try state.database.execute("PRAGMA cache_size = -131072")
         // Each action's savepoint needs a statement journal; in memory, not a temporary file each.
         try state.database.execute("PRAGMA temp_store = MEMORY")
-        do {
+        // A first load into an empty store is one transaction that rebuilds the secondary indexes
+        // once at the end (`BulkLoad`); otherwise each batch is a transaction of its own.
+        let bulk = try target.isBulkLoad(creates: plan.actions.lazy.filter { $0.kind == .create }.count)
+        func applyBatches(eachInATransaction: Bool) throws {
             repeat {
                 let batch = batches[start]
                 var working = committed
-                try state.database.inTransaction {
+                func body() throws {
                     if working == nil {
                         if checkFingerprint {
                             let current = try target.fingerprint()
@@ -65,12 +69,30 @@ public struct Applier {
                     }
                     stop = try applyBatch(batch, into: &working!, created: &created, savepoints: savepoints, at: now())
                 }
+                if eachInATransaction { try state.database.inTransaction(body) } else { try body() }
                 committed = working
                 progress?.advance(by: batch.count)
                 // A batch applied at once may end with the run stopping: what it did is committed first.
                 if let stop { throw stop }
                 start += 1
             } while start < batches.count
+        }
+        do {
+            if bulk {
+                do {
+                    try state.database.inTransaction {
+                        let indexes = try BulkLoad.dropIndexes(in: state.database)
+                        try applyBatches(eachInATransaction: false)
+                        try BulkLoad.recreate(indexes, in: state.database)
+                    }
+                } catch {
+                    // The one transaction rolled back: nothing of the load is in the store.
+                    committed = nil
+                    throw error
+                }
+            } else {
+                try applyBatches(eachInATransaction: true)
+            }
         } catch let error as ApplyError {
             throw error
         } catch {

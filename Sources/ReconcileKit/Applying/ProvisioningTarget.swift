@@ -31,10 +31,16 @@ public protocol ProvisioningTarget: AnyObject {
     /// Keeps the digests of users a plan found unchanged by a full comparison (`Plan.digestRefresh`),
     /// where the target keeps digests at all (the embedded store; the default does nothing).
     func refreshDigests(_ digests: DigestRefresh) throws
+    /// Whether applying a plan with `creates` creates is a bulk load into this target's run state
+    /// file (`BulkLoad`): then the Applier applies it in one transaction that rebuilds the secondary
+    /// indexes at the end. `false` (the default) applies batch by batch.
+    func isBulkLoad(creates: Int) throws -> Bool
 }
 
 extension ProvisioningTarget {
     public func refreshDigests(_ digests: DigestRefresh) throws {}
+
+    public func isBulkLoad(creates: Int) throws -> Bool { false }
 
     /// One at a time: the Applier calls `apply(_:at:)` per action, each within its own savepoint.
     public func apply(batch: [PlanAction], at time: String) throws -> [Result<String, any Error>]? { nil }

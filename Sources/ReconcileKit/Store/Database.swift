@@ -147,6 +147,11 @@ final class Database {
         Int(sqlite3_changes64(connection))
     }
 
+    /// Whether no transaction is open on this connection.
+    var isAutocommit: Bool {
+        sqlite3_get_autocommit(connection) != 0
+    }
+
     /// The rowid of the most recent successful INSERT on this connection.
     var lastInsertRowID: Int64 {
         sqlite3_last_insert_rowid(connection)

@@ -19,6 +19,9 @@ public final class SQLiteStore: ProvisioningTarget {
     public var location: String { path }
     /// Large enough to amortise commits, small enough to bound the work a crash loses.
     public var batchSize: Int { 2_000 }
+    /// The fewest creates applied as a bulk load (`BulkLoad`); below that, the batches' index
+    /// pages stay in the page cache and a crash loses at most one batch.
+    var bulkLoadMinimum = 5_000
 
     /// Opens the store at `path`; `create` allows creating a missing one.
     /// - Parameter notice: receives one line for stderr when the store is created.
@@ -36,6 +39,11 @@ public final class SQLiteStore: ProvisioningTarget {
     /// Applies `plan` to this store (see `Applier`).
     public func apply(_ plan: Plan, mode: String, checkFingerprint: Bool, now: () -> String = Timestamp.now) throws -> ApplyResult {
         try Applier(target: self, state: runState).apply(plan, mode: mode, checkFingerprint: checkFingerprint, now: now)
+    }
+
+    /// A first load of at least `bulkLoadMinimum` users into a store with fewer rows than it adds.
+    public func isBulkLoad(creates: Int) throws -> Bool {
+        try BulkLoad.isWorthwhile(creates: creates, minimum: bulkLoadMinimum, in: database)
     }
 
     /// The fingerprint of a store that does not exist yet: plans made against it apply to a new store.
