@@ -6,9 +6,10 @@ import Foundation
 /// Actions run in batches, each batch one state transaction. For the embedded store the users live
 /// in the same file, so a crash or kill leaves the store as before or after each batch, never in
 /// between; for a live endpoint a lost batch only loses links, which the next run re-makes by
-/// matching (externalId first), never by creating twice. Within a batch every action has its own
-/// savepoint: one failing action is logged and undone without undoing the others. A first load into
-/// an empty embedded store is the exception: one transaction for the whole plan (`BulkLoad`).
+/// matching (externalId first), never by creating twice. Within a batch one failing action is logged
+/// and undone without undoing the others: each action has its own savepoint, unless the target's
+/// failed actions write nothing (`failedActionsWriteNothing`). A first load into an empty embedded
+/// store is the exception to the batches: one transaction for the whole plan (`BulkLoad`).
 public struct Applier {
     public let target: any ProvisioningTarget
     let state: RunState
@@ -42,13 +43,14 @@ public struct Applier {
         var created: [String: String] = [:]
         var start = 0
         var stop: (any Error)?
-        // Prepared once: a million actions each open and close a savepoint.
+        // Prepared once: for a target that needs them, a million actions each open and close a savepoint.
         let savepoints = try Savepoints(state.database)
         // SQLite's default page cache is 2 MB: a first load of a million users would read and write
         // back index pages (random UUIDs, userName keys) for nearly every insert. Set for writing
         // only: reading the users for a plan scans them once and needs no cache.
         try state.database.execute("PRAGMA cache_size = -131072")
-        // Each action's savepoint needs a statement journal; in memory, not a temporary file each.
+        // Savepoints, and statements that may fail part-way (those with triggers), need a statement
+        // journal; in memory, not a temporary file each.
         try state.database.execute("PRAGMA temp_store = MEMORY")
         // A first load into an empty store is one transaction that rebuilds the secondary indexes
         // once at the end (`BulkLoad`); otherwise each batch is a transaction of its own.
@@ -129,7 +131,10 @@ public struct Applier {
                 stop = stop ?? error
                 continue
             }
-            try savepoints.begin.run()
+            // A target whose failed actions write nothing needs no savepoint to undo them (a
+            // million creates each skip opening one, and copying the pages they touch into it).
+            let savepoint = !target.failedActionsWriteNothing
+            if savepoint { try savepoints.begin.run() }
             do {
                 var targetID: String?
                 if action.kind != .skip {
@@ -146,13 +151,15 @@ public struct Applier {
                         if let sourceID = action.sourceId { try state.link(sourceID: sourceID, targetID: id, runID: result.runID, at: time) }
                     }
                 }
-                try savepoints.release.run()
+                if savepoint { try savepoints.release.run() }
                 try state.log(.init(action: action, targetID: targetID, status: action.kind == .skip ? "skipped" : "success", began: began),
                               runID: result.runID, at: time)
                 result.applied[action.kind, default: 0] += 1
             } catch let failure as ActionFailure {
-                try savepoints.rollback.run()
-                try savepoints.release.run()
+                if savepoint {
+                    try savepoints.rollback.run()
+                    try savepoints.release.run()
+                }
                 var entry = RunState.LogEntry(action: action, targetID: action.targetId, status: "failure", began: began)
                 entry.errorCode = failure.code
                 entry.reason = failure.message

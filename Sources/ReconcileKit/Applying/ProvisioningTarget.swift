@@ -35,12 +35,18 @@ public protocol ProvisioningTarget: AnyObject {
     /// file (`BulkLoad`): then the Applier applies it in one transaction that rebuilds the secondary
     /// indexes at the end. `false` (the default) applies batch by batch.
     func isBulkLoad(creates: Int) throws -> Bool
+    /// Whether an action that fails with `ActionFailure` has written nothing to the run state's
+    /// file: then the Applier gives actions no savepoint of their own, as there is nothing to undo.
+    /// `false` (the default) gives each action a savepoint.
+    var failedActionsWriteNothing: Bool { get }
 }
 
 extension ProvisioningTarget {
     public func refreshDigests(_ digests: DigestRefresh) throws {}
 
     public func isBulkLoad(creates: Int) throws -> Bool { false }
+
+    public var failedActionsWriteNothing: Bool { false }
 
     /// One at a time: the Applier calls `apply(_:at:)` per action, each within its own savepoint.
     public func apply(batch: [PlanAction], at time: String) throws -> [Result<String, any Error>]? { nil }

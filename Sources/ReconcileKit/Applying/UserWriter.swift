@@ -58,7 +58,7 @@ final class UserWriter {
             if !action.operations.isEmpty {
                 var resource = current.resource
                 for operation in action.operations {
-                    resource = resource.setting(operation.path, to: operation.op == .remove ? nil : operation.value)
+                    resource.set(operation.path, to: operation.op == .remove ? nil : operation.value)
                 }
                 try write(resource, id: id, created: current.created, version: current.version + 1, at: time, insert: false,
                           digest: action.digest.value)
@@ -103,8 +103,9 @@ final class UserWriter {
             "resourceType": .string("User"), "created": .string(created), "lastModified": .string(time),
             "version": .string(SQLiteStore.etag(version)), "location": .string("Users/\(id)"),
         ])
-        var full = resource.setting(SCIMPath(attribute: "id"), to: .string(id))
-        full = full.setting(SCIMPath(attribute: "meta"), to: meta)
+        var full = resource
+        full.set(SCIMPath(attribute: "id"), to: .string(id))
+        full.set(SCIMPath(attribute: "meta"), to: meta)
         let json = JSONWriter.write(full, pretty: false)
         let attributes = Self.columns.map { SQLValue(resource.value(at: $0.path).flatMap(SCIMValue.init(json:)).map(\.text)) }
         do {

@@ -41,6 +41,11 @@ public final class SQLiteStore: ProvisioningTarget {
         try Applier(target: self, state: runState).apply(plan, mode: mode, checkFingerprint: checkFingerprint, now: now)
     }
 
+    /// Every action is one INSERT, UPDATE or DELETE, or fails before writing (`UserWriter`), and
+    /// SQLite undoes a statement that fails (a uniqueness conflict) whole: a failed action leaves
+    /// nothing to roll back.
+    public var failedActionsWriteNothing: Bool { true }
+
     /// A first load of at least `bulkLoadMinimum` users into a store with fewer rows than it adds.
     public func isBulkLoad(creates: Int) throws -> Bool {
         try BulkLoad.isWorthwhile(creates: creates, minimum: bulkLoadMinimum, in: database)

@@ -260,6 +260,40 @@ final class SQLiteStoreTests {
         ])
     }
 
+    @Test func failedCreateWithoutASavepointLeavesTheStoreAsIfItWereNotPlanned() throws {
+        // The embedded store gives actions no savepoint (`failedActionsWriteNothing`): a create that
+        // fails for uniqueness must still leave no row, no link and no generation bump behind.
+        let store = try SQLiteStore(path: path, create: true)
+        let other = try SQLiteStore(path: path + ".other", create: true)
+        #expect(store.failedActionsWriteNothing)
+        for database in [store.database, other.database] {
+            try database.execute("""
+                INSERT INTO users (id, user_name, user_name_key, active, resource, created, last_modified, version)
+                VALUES ('taken', 'Bob@contoso.example', 'bob@contoso.example', 1, '{}', 'then', 'then', 1)
+                """)
+        }
+        let creates = [
+            StoreFixtures.create(sourceId: "source-1", userName: "alice@contoso.example"),
+            StoreFixtures.create(sourceId: "source-2", userName: "bob@contoso.example"),
+            StoreFixtures.create(sourceId: "source-3", userName: "carol@contoso.example"),
+        ]
+        let result = try store.apply(try StoreFixtures.plan(actions: creates, against: store), mode: "apply", checkFingerprint: false,
+                                     now: StoreFixtures.firstClock)
+        #expect(result.failures.map(\.code) == ["uniqueness"])
+        _ = try other.apply(try StoreFixtures.plan(actions: [creates[0], creates[2]], against: other), mode: "apply",
+                            checkFingerprint: false, now: StoreFixtures.firstClock)
+
+        let comparable = """
+            SELECT user_name_key, external_id, replace(resource, id, 'ID'), version FROM users ORDER BY user_name_key
+            """
+        #expect(try StoreFixtures.rows(store.database, comparable) == StoreFixtures.rows(other.database, comparable))
+        #expect(try StoreFixtures.rows(store.database, "SELECT source_id FROM links ORDER BY 1") == [["source-1"], ["source-3"]])
+        #expect(try store.database.scalarText("SELECT value FROM store_info WHERE key = 'generation'") == "5")
+        #expect(try other.database.scalarText("SELECT value FROM store_info WHERE key = 'generation'") == "5")
+        #expect(try StoreFixtures.rows(store.database, "SELECT source_id, status FROM provisioning_log ORDER BY id")
+            == [["source-1", "success"], ["source-2", "failure"], ["source-3", "success"]])
+    }
+
     @Test func userNameKeyUniquenessHoldsForOutOfBandWrites() throws {
         let store = try SQLiteStore(path: path, create: true)
         _ = try store.apply(try StoreFixtures.plan([StoreFixtures.alice()], against: store), mode: "apply", checkFingerprint: false)
