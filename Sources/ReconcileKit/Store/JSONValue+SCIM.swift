@@ -4,15 +4,32 @@ extension JSONValue {
     public func member(_ name: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         if let exact = members[name] { return exact }
-        let lowered = name.lowercased()
-        return members.first { $0.key.lowercased() == lowered }?.value
+        return members.first { Self.sameName($0.key, name) }?.value
     }
 
-    /// The key under which `name` is stored in this object (its existing spelling), or `name` itself.
-    private func memberKey(_ name: String) -> String {
-        guard case .object(let members) = self, members[name] == nil else { return name }
-        let lowered = name.lowercased()
-        return members.keys.first { $0.lowercased() == lowered } ?? name
+    /// The key under which `name` is stored in `members` (its existing spelling), or `name` itself.
+    private static func memberKey(_ name: String, in members: [String: JSONValue]) -> String {
+        guard members[name] == nil else { return name }
+        return members.keys.first { sameName($0, name) } ?? name
+    }
+
+    /// Whether two names are the same apart from case: `a.lowercased() == b.lowercased()`, without
+    /// making either lowercased copy when both are ASCII (every SCIM attribute name is).
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        let ascii = a.withUTF8 { a in
+            b.withUTF8 { b -> Bool? in
+                guard a.allSatisfy({ $0 < 0x80 }), b.allSatisfy({ $0 < 0x80 }) else { return nil }
+                guard a.count == b.count else { return false }
+                for index in a.indices where a[index] != b[index] {
+                    let x = a[index], y = b[index]
+                    let folded = { (byte: UInt8) in byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+                    if folded(x) != folded(y) { return false }
+                }
+                return true
+            }
+        }
+        return ascii ?? (a.lowercased() == b.lowercased())
     }
 
     /// The value at `path`, or `nil` when the resource has none there.
@@ -29,69 +46,89 @@ extension JSONValue {
 
     /// The resource with `value` set at `path`; `nil` removes the value (and any container left empty).
     public func setting(_ path: SCIMPath, to value: JSONValue?) -> JSONValue {
-        guard case .object(var members) = self else { return self }
+        var resource = self
+        resource.set(path, to: value)
+        return resource
+    }
+
+    /// Sets `value` at `path` in place (see `setting(_:to:)`): a resource built attribute by
+    /// attribute is then changed where it is, not copied once per attribute.
+    mutating func set(_ path: SCIMPath, to value: JSONValue?) {
         // Entra PATCHes the enterprise manager as a bare id; the resource keeps RFC 7643's `{"value": id}`.
         if case .string(let id)? = value, path.isManager, path.subAttribute == nil {
-            return setting(path, to: .object(["value": .string(id)]))
+            return set(path, to: .object(["value": .string(id)]))
         }
+        guard case .object(var members) = self else { return }
+        // Leaves `members` the only reference to the storage, so changing it copies nothing.
+        self = .null
         if let schema = path.schema {
-            let key = memberKey(schema)
-            let ext = (members[key] ?? .object([:])).settingAttribute(path, to: value)
-            members[key] = ext.isEmptyObject ? nil : ext
-            return JSONValue.object(members).withSchema(schema, present: !ext.isEmptyObject)
+            let key = Self.memberKey(schema, in: members)
+            var ext = members.removeValue(forKey: key) ?? .object([:])
+            ext.setAttribute(path, to: value)
+            let present = !ext.isEmptyObject
+            if present { members[key] = ext }
+            Self.setSchema(schema, present: present, in: &members)
+        } else {
+            Self.setAttribute(path, to: value, in: &members)
         }
-        return settingAttribute(path, to: value)
+        self = .object(members)
     }
 
     /// Sets `path` within this schema container (core resource or extension object).
-    private func settingAttribute(_ path: SCIMPath, to value: JSONValue?) -> JSONValue {
-        guard case .object(var members) = self else { return self }
-        let key = memberKey(path.attribute)
+    private mutating func setAttribute(_ path: SCIMPath, to value: JSONValue?) {
+        guard case .object(var members) = self else { return }
+        self = .null
+        Self.setAttribute(path, to: value, in: &members)
+        self = .object(members)
+    }
+
+    private static func setAttribute(_ path: SCIMPath, to value: JSONValue?, in members: inout [String: JSONValue]) {
+        let key = memberKey(path.attribute, in: members)
         if let type = path.typeFilter, let sub = path.subAttribute {
-            var elements = members[key]?.arrayValue ?? []
+            var elements = members.removeValue(forKey: key)?.arrayValue ?? []
             if let index = elements.firstIndex(where: { $0.hasType(type) }) {
-                let element = elements[index].settingMember(sub, to: value)
+                var element = elements[index]
+                element.setMember(sub, to: value)
                 if element.hasOnlyTypeAndPrimary { elements.remove(at: index) } else { elements[index] = element }
             } else if let value {
                 var element: [String: JSONValue] = ["type": .string(type), sub: value]
                 if elements.isEmpty { element["primary"] = .bool(true) }
                 elements.append(.object(element))
             }
-            members[key] = elements.isEmpty ? nil : .array(elements)
+            if !elements.isEmpty { members[key] = .array(elements) }
         } else if let sub = path.subAttribute {
-            let object = (members[key] ?? .object([:])).settingMember(sub, to: value)
-            members[key] = object.isEmptyObject ? nil : object
+            var object = members.removeValue(forKey: key) ?? .object([:])
+            object.setMember(sub, to: value)
+            if !object.isEmptyObject { members[key] = object }
         } else {
             members[key] = value
         }
-        return .object(members)
     }
 
-    private func settingMember(_ name: String, to value: JSONValue?) -> JSONValue {
-        guard case .object(var members) = self else { return self }
-        members[memberKey(name)] = value
-        return .object(members)
+    private mutating func setMember(_ name: String, to value: JSONValue?) {
+        guard case .object(var members) = self else { return }
+        self = .null
+        members[Self.memberKey(name, in: members)] = value
+        self = .object(members)
     }
 
-    private func withSchema(_ schema: String, present: Bool) -> JSONValue {
-        guard case .object(var members) = self else { return self }
-        let key = memberKey("schemas")
+    private static func setSchema(_ schema: String, present: Bool, in members: inout [String: JSONValue]) {
+        let key = memberKey("schemas", in: members)
         var schemas = members[key]?.arrayValue ?? []
-        let listed = schemas.contains { $0.stringValue?.lowercased() == schema.lowercased() }
+        let listed = schemas.contains { $0.stringValue.map { sameName($0, schema) } ?? false }
         // Already as it should be: leave `schemas` alone (and absent, if the resource has none).
-        guard present != listed else { return self }
-        if present { schemas.append(.string(schema)) } else { schemas.removeAll { $0.stringValue?.lowercased() == schema.lowercased() } }
+        guard present != listed else { return }
+        if present { schemas.append(.string(schema)) } else { schemas.removeAll { $0.stringValue.map { sameName($0, schema) } ?? false } }
         members[key] = .array(schemas)
-        return .object(members)
     }
 
     private func hasType(_ type: String) -> Bool {
-        member("type")?.stringValue?.lowercased() == type.lowercased()
+        member("type")?.stringValue.map { Self.sameName($0, type) } ?? false
     }
 
     private var hasOnlyTypeAndPrimary: Bool {
         guard case .object(let members) = self else { return false }
-        return members.keys.allSatisfy { ["type", "primary"].contains($0.lowercased()) }
+        return members.keys.allSatisfy { Self.sameName($0, "type") || Self.sameName($0, "primary") }
     }
 
     private var isEmptyObject: Bool {
@@ -110,7 +147,7 @@ extension JSONValue {
         let paths = values.layout.paths
         for slot in values.layout.sortedSlots {
             guard let value = values.value(inSlot: slot) else { continue }
-            resource = resource.setting(paths[slot], to: SCIMUserSchema.json(value, at: paths[slot]))
+            resource.set(paths[slot], to: SCIMUserSchema.json(value, at: paths[slot]))
         }
         return resource
     }

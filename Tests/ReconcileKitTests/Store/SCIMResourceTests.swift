@@ -189,3 +189,42 @@ private func resource(_ json: String) throws -> JSONValue {
         enterprise: .object(["department": .string("Research")]),
     ]))
 }
+
+@Test(arguments: [
+    ("userName", "USERNAME", true), ("userName", "username", true), ("emails", "Emails", true), ("type", "TYPE", true),
+    ("id", "ids", false), ("ids", "id", false), ("", "", true), ("a", "", false),
+    // Neighbours of the ASCII letters fold to nothing: '@' and '[' around 'A'...'Z', '`' and '{' around 'a'...'z'.
+    ("@", "`", false), ("[", "{", false), ("a@", "A`", false),
+    // Non-ASCII names compare as their lowercased forms do, the Kelvin sign K as k included.
+    ("\u{212A}ey", "key", true), ("ZOË", "zoë", true), ("ZOË", "zoe", false), ("İd", "i\u{307}d", true), ("Straße", "STRASSE", false),
+])
+func sameNameIsLowercasedEquality(a: String, b: String, same: Bool) {
+    #expect(JSONValue.sameName(a, b) == same)
+    #expect(JSONValue.sameName(b, a) == same)
+    #expect((a.lowercased() == b.lowercased()) == same)
+}
+
+@Test func settingInPlaceEqualsSettingACopyAndLeavesTheOriginal() throws {
+    let original = try resource(storedUser)
+    let paths: [(SCIMPath, JSONValue?)] = [
+        (SCIMPath(attribute: "ID"), .string("t2")),
+        (SCIMPath(attribute: "emails", typeFilter: "WORK", subAttribute: "value"), .string("ada@example.org")),
+        (SCIMPath(attribute: "addresses", typeFilter: "work", subAttribute: "locality"), nil),
+        (SCIMPath(attribute: "name", subAttribute: "familyName"), nil),
+        (SCIMPath(attribute: "name", subAttribute: "givenName"), nil),
+        (SCIMPath(schema: enterprise, attribute: "department"), nil),
+        (SCIMPath(schema: enterprise, attribute: "manager"), .string("boss")),
+    ]
+    var inPlace = original
+    var copied = original
+    for (path, value) in paths {
+        inPlace.set(path, to: value)
+        copied = copied.setting(path, to: value)
+        #expect(inPlace == copied)
+    }
+    #expect(original == (try resource(storedUser)))
+    #expect(inPlace.member("id") == .string("t2"))
+    #expect(inPlace.member("name") == nil)
+    #expect(inPlace.member("addresses") == .array([.object(["type": .string("work"), "country": .string("GB")])]))
+    #expect(inPlace.value(at: SCIMPath(schema: enterprise, attribute: "manager")) == .object(["value": .string("boss")]))
+}
