@@ -156,6 +156,7 @@ extension JSONValue {
 extension SCIMPath {
     /// Whether this is the enterprise extension's `manager` (any spelling).
     var isManager: Bool {
-        schema?.lowercased() == SCIMPath.enterpriseSchema.lowercased() && attribute.lowercased() == "manager" && typeFilter == nil
+        typeFilter == nil && JSONValue.sameName(attribute, "manager")
+            && schema.map { JSONValue.sameName($0, SCIMPath.enterpriseSchema) } ?? false
     }
 }
