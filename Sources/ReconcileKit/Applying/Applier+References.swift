@@ -7,7 +7,11 @@ extension Applier {
     /// level's creates (a manager's manager comes first). A batch never holds a reference to a create
     /// of the same batch, so targets that apply a batch at once see every id already filled in.
     static func batches(_ actions: [PlanAction], size: Int) -> [ArraySlice<PlanAction>] {
-        let ordered = actions.sorted { order.firstIndex(of: $0.kind)! < order.firstIndex(of: $1.kind)! }
+        // Grouped by kind as `order` says, each group in plan order: what a stable sort by kind
+        // gives, in one pass instead of a million-action sort that looks up two ranks per comparison.
+        var groups = [[PlanAction]](repeating: [], count: order.count)
+        for action in actions { groups[order.firstIndex(of: action.kind)!].append(action) }
+        let ordered = Array(groups.joined())
         var levels = [Int](repeating: 0, count: ordered.count)
         if ordered.contains(where: { !$0.references.isEmpty }) {
             var creates: [String: Int] = [:]

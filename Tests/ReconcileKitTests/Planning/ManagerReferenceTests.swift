@@ -124,6 +124,22 @@ final class ManagerReferenceTests {
         #expect(try managerOf("solo") == (try targetID("solo")))
     }
 
+    @Test func batchesTakeKindsInApplyOrderAndEachKindInPlanOrder() {
+        // Kinds interleaved, several of each: the batches hold what a stable sort by kind gives.
+        let kinds: [PlanAction.Kind] = [.skip, .create, .update, .delete, .create, .link, .disable, .update, .skip, .delete,
+                                        .create, .disable, .link, .update]
+        let actions = kinds.enumerated().map { index, kind in
+            PlanAction(kind: kind, sourceId: "s\(index)", targetId: "t\(index)", userName: "u\(index)@contoso.example")
+        }
+        let expected = actions.enumerated().sorted {
+            (Applier.order.firstIndex(of: $0.element.kind)!, $0.offset) < (Applier.order.firstIndex(of: $1.element.kind)!, $1.offset)
+        }.map(\.element.sourceId)
+        #expect(expected == ["s3", "s9", "s6", "s11", "s2", "s7", "s13", "s5", "s12", "s1", "s4", "s10", "s0", "s8"])
+        #expect(Applier.batches(actions, size: 4).map { $0.map(\.sourceId) }
+            == [["s3", "s9", "s6", "s11"], ["s2", "s7", "s13", "s5"], ["s12", "s1", "s4", "s10"], ["s0", "s8"]])
+        #expect(Applier.batches(actions, size: 2_000).flatMap { $0.map(\.sourceId) } == expected)
+    }
+
     @Test func aLongManagementChainIsOrderedTopDownWithoutRecursion() {
         // 50,000 new users, each managed by the next: one level per user, the top one first.
         let count = 50_000
