@@ -9,7 +9,15 @@ enum StageInputs {
 
     /// A directory user read from one Graph user object, as the snapshot loader reads it.
     static func user(_ json: String, record: Int = 1) throws -> DirectoryUser {
-        try SnapshotLoader.user(from: JSONReader.parse(json), origin: RecordOrigin(file: "test.json", record: record))
+        try user(json, origin: RecordOrigin(file: "test.json", record: record))
+    }
+
+    /// The user in `json`, the text of one record object, read the way the snapshot loader reads a
+    /// page's record.
+    static func user(_ json: String, origin: RecordOrigin) throws -> DirectoryUser {
+        let document = try JSONReader.parseExport(Array(json.utf8))
+        var reader = RecordProperties()
+        return try SnapshotLoader.user(reader.properties(of: document.topMembers[...], in: document), origin: origin)
     }
 
     /// A Graph user with the usual default-mapping properties; pass `nil` to leave one out.

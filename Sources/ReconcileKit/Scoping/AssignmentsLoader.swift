@@ -82,7 +82,7 @@ private struct Reading {
         }
         let links = [graph.context, graph.nextLink].compactMap { $0?.lowercased() }
         if links.contains(where: { $0.contains("transitivemembers") }) { throw .transitiveMembers(file: file) }
-        let records = graph.records.map(GraphDocument.members(of:))
+        let records = graph.records.map(graph.members(of:))
         let isAssignments = links.contains { $0.contains("/approleassignedto") }
             || records.contains { $0?["principalid"] != nil }
         do {

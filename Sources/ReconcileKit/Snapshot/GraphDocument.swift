@@ -2,7 +2,8 @@
 /// a Graph page `{"@odata.context", "value": [...], "@odata.nextLink"}`, a bare array (`az`, or
 /// `ConvertTo-Json` of several objects), or a single object (`ConvertTo-Json` of one object).
 ///
-/// Records are normalized the way `Get-MgUser | ConvertTo-Json` needs: the members of an
+/// Records keep their members in document order (`ExportDocument`) until they are keyed by
+/// lowercased name, normalized the way `Get-MgUser | ConvertTo-Json` needs: the members of an
 /// `AdditionalProperties` object (where the PowerShell SDK puts properties outside its model) are
 /// lifted into the record unless it already has them, and Windows PowerShell 5.1's
 /// `"\/Date(1629379531000)\/"` strings become ISO 8601 text (`2021-08-19T13:25:31Z`).
@@ -24,7 +25,9 @@ struct GraphDocument {
         case unexpected(found: String)
     }
 
-    var records: [JSONValue]
+    /// The document as read; `records` are some of its records.
+    var export: ExportDocument
+    var records: ArraySlice<ExportDocument.Record>
     var layout: Layout
     var nextLink: String?
     var deltaLink: String?
@@ -32,9 +35,9 @@ struct GraphDocument {
 
     /// Parses `bytes` (the contents of `file`) and splits the document into its records.
     init(parsing bytes: [UInt8], file: String) throws(Refusal) {
-        let document: JSONValue
+        let document: ExportDocument
         do {
-            document = try JSONReader.parse(bytes)
+            document = try JSONReader.parseExport(bytes)
         } catch {
             var located = error
             located.file = file
@@ -44,57 +47,52 @@ struct GraphDocument {
     }
 
     /// Splits `document` into its records; a single object is one record when it has an `id`
-    /// (in any case, for PowerShell's `Id`).
-    init(_ document: JSONValue) throws(Refusal) {
-        switch document {
-        case .array(let elements):
-            self.init(records: elements, layout: .array)
-        case .object(let members):
-            if case .array(let elements)? = members["value"] {
-                self.init(records: elements, layout: .page)
-                nextLink = members["@odata.nextLink"]?.stringValue
-                deltaLink = members["@odata.deltaLink"]?.stringValue
-                context = members["@odata.context"]?.stringValue
-            } else if members.keys.contains(where: { $0.equalsIgnoringCase("id") }) {
-                self.init(records: [document], layout: .single)
-            } else if case .object(let error)? = members["error"] {
+    /// (in any case, for PowerShell's `Id`). Where the top-level object repeats a name, the last
+    /// member counts, as in a dictionary.
+    init(_ document: ExportDocument) throws(Refusal) {
+        export = document
+        records = []
+        layout = .array
+        switch document.top {
+        case .array:
+            records = document.records[...]
+        case .object:
+            let members = document.topMembers
+            func last(_ name: String) -> JSONValue? { members.last(where: { $0.key == name })?.value }
+            if let value = document.valueArray, value.member == members.lastIndex(where: { $0.key == "value" }) {
+                records = document.records[value.records]
+                layout = .page
+                nextLink = last("@odata.nextLink")?.stringValue
+                deltaLink = last("@odata.deltaLink")?.stringValue
+                context = last("@odata.context")?.stringValue
+            } else if members.contains(where: { $0.key.equalsIgnoringCase("id") }) {
+                let start = export.members.count
+                export.members += members
+                export.records.append(.object(start..<export.members.count))
+                records = export.records.suffix(1)
+                layout = .single
+            } else if case .object(let error)? = last("error") {
                 throw .graphError(code: error["code"]?.stringValue ?? "no code", message: error["message"]?.stringValue ?? "no message")
             } else {
                 throw .unexpected(found: "an object without a \"value\" array")
             }
-        default:
-            throw .unexpected(found: document.kindDescription)
+        case .other(let value):
+            throw .unexpected(found: value.kindDescription)
         }
     }
 
-    private init(records: [JSONValue], layout: Layout) {
-        self.records = records
-        self.layout = layout
-    }
-
-    /// A record's members keyed by lowercased name, normalized as the type comment says; `nil` when
-    /// the record is not an object.
-    static func members(of record: JSONValue) -> [String: JSONValue]? {
-        guard case .object(let members) = record else { return nil }
-        var properties: [String: JSONValue] = [:]
-        properties.reserveCapacity(members.count)
-        for (name, value) in members {
-            properties[name.lowercased()] = normalized(value)
-        }
-        if case .object(let additional)? = properties["additionalproperties"] {
-            properties["additionalproperties"] = nil
-            for (name, value) in additional where properties[name.lowercased()] == nil {
-                properties[name.lowercased()] = normalized(value)
-            }
-        }
-        return properties
+    /// A record's members keyed by lowercased name, normalized as the type comment says (see
+    /// `ExportDocument.properties(of:)`); `nil` when the record is not an object.
+    func members(of record: ExportDocument.Record) -> [String: JSONValue]? {
+        guard case .object(let range) = record else { return nil }
+        return export.properties(of: export.members[range])
     }
 
     /// `value` with `/Date(...)/` strings, at any depth, as ISO 8601 text.
     static func normalized(_ value: JSONValue) -> JSONValue {
         switch value {
         case .string(let text):
-            guard text.utf8.starts(with: PowerShellDate.prefix) else { return value }
+            guard PowerShellDate.mayBe(text) else { return value }
             return PowerShellDate.iso8601(text).map(JSONValue.string) ?? value
         case .array(let elements) where elements.contains(where: \.mayHoldDate):
             return .array(elements.map(normalized))
@@ -110,7 +108,7 @@ extension JSONValue {
     /// Whether a `/Date(...)/` string may be in here (cheap: strings are checked by their first bytes).
     fileprivate var mayHoldDate: Bool {
         switch self {
-        case .string(let text): return text.utf8.starts(with: PowerShellDate.prefix)
+        case .string(let text): return PowerShellDate.mayBe(text)
         case .array(let elements): return elements.contains(where: \.mayHoldDate)
         case .object(let members): return members.values.contains(where: \.mayHoldDate)
         default: return false
@@ -123,6 +121,12 @@ extension JSONValue {
 /// the date was written; the milliseconds are UTC either way.
 enum PowerShellDate {
     static let prefix = Array("/Date(".utf8)
+
+    /// Whether `text` starts like a date; its first byte rules out nearly every other string at once.
+    @inline(__always)
+    static func mayBe(_ text: String) -> Bool {
+        text.utf8.first == UInt8(ascii: "/") && text.utf8.starts(with: prefix)
+    }
 
     /// The ISO 8601 UTC text of a `/Date(...)/` string (`2021-08-19T13:25:31Z`, with `.fff` when the
     /// milliseconds are not zero), or `nil` for any other string.

@@ -15,6 +15,12 @@ public struct PropertyValues: Sendable, Equatable, Sequence, ExpressibleByDictio
         values = layout.keys.map { dictionary[$0]! }
     }
 
+    /// `values` over `layout`: one value per key, in the layout's order.
+    init(layout: PropertyLayout, values: [JSONValue]) {
+        self.layout = layout
+        self.values = values
+    }
+
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self.init(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
@@ -62,7 +68,7 @@ final class PropertyLayout: Sendable {
     private static let cacheLimit = 4_096
 
     /// The layout for `keys`, shared with every earlier user of the same keys.
-    static func shared(_ keys: Dictionary<String, JSONValue>.Keys) -> PropertyLayout {
+    static func shared(_ keys: some Collection<String>) -> PropertyLayout {
         var combined = keys.count
         for key in keys { combined ^= key.hashValue }
         return cache.withLock { cache in

@@ -21,10 +21,16 @@ extension SnapshotLoader {
         }
         var page = SnapshotPage(nextLink: graph.nextLink)
         page.users.reserveCapacity(graph.records.count)
+        var reader = RecordProperties()
         for (index, record) in graph.records.enumerated() {
             let origin = RecordOrigin(file: file, record: index + 1)
-            do {
-                let user = try user(from: record, origin: origin)
+            do throws(SnapshotError) {
+                let members: Range<Int>
+                switch record {
+                case .object(let range): members = range
+                case .other(let value): throw .notAnObject(origin: origin, found: value.kindDescription)
+                }
+                let user = try user(reader.properties(of: graph.export.members[members], in: graph.export), origin: origin)
                 if !page.hasAccountEnabled, user.value("accountEnabled") != nil { page.hasAccountEnabled = true }
                 page.users.append(user)
             } catch {
@@ -34,11 +40,8 @@ extension SnapshotLoader {
         return (page, graph.layout)
     }
 
-    /// Checks one JSON record and keys its properties by lowercased name.
-    static func user(from record: JSONValue, origin: RecordOrigin) throws(SnapshotError) -> DirectoryUser {
-        guard let properties = GraphDocument.members(of: record) else {
-            throw .notAnObject(origin: origin, found: record.kindDescription)
-        }
+    /// Checks one JSON record's properties (keyed by lowercased name).
+    static func user(_ properties: PropertyValues, origin: RecordOrigin) throws(SnapshotError) -> DirectoryUser {
         if properties["@removed"] != nil {
             throw .deltaPage(file: origin.file, evidence: "user \(origin.record) has @removed")
         }
@@ -52,7 +55,7 @@ extension SnapshotLoader {
     }
 
     private static func expect(
-        _ properties: [String: JSONValue], _ name: String, _ origin: RecordOrigin, _ expected: String,
+        _ properties: PropertyValues, _ name: String, _ origin: RecordOrigin, _ expected: String,
         _ isValid: (JSONValue) -> Bool
     ) throws(SnapshotError) {
         guard let value = properties[name.lowercased()], value != .null else { return }

@@ -100,10 +100,11 @@ public struct SnapshotLoader: Sendable {
 
     /// The bytes of `file`.
     static func contents(of file: String) throws(SnapshotError) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: file) else {
+        do {
+            return try JSONReader.readFile(atPath: file)
+        } catch {
             throw .unreadable(path: file, reason: "the file cannot be opened")
         }
-        return [UInt8](data)
     }
 
     /// `origin` with the line and column of its record, for a JSON record; CSV origins have them already.

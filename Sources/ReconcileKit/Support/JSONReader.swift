@@ -16,10 +16,11 @@ public struct JSONReader {
     /// How deeply arrays and objects may nest before the reader gives up.
     public static let maximumDepth = 512
 
-    private let base: UnsafePointer<UInt8>
-    private let count: Int
-    private var index = 0
-    private var depth = 0
+    // Internal, with the reading methods below, for the export reader in `JSONReader+Records.swift`.
+    let base: UnsafePointer<UInt8>
+    let count: Int
+    var index = 0
+    var depth = 0
     /// Elements of the arrays being read, innermost last; each array takes its tail when it closes,
     /// so arrays are built once at their final size.
     private var elements: [JSONValue] = []
@@ -32,7 +33,7 @@ public struct JSONReader {
     /// allocating every long key again (about 18 MB less per 56,000 Graph users).
     private var recentKeys: [String] = []
 
-    private init(base: UnsafePointer<UInt8>, count: Int) {
+    init(base: UnsafePointer<UInt8>, count: Int) {
         self.base = base
         self.count = count
     }
@@ -94,7 +95,9 @@ public struct JSONReader {
         do { return .success(try body()) } catch { return .failure(error) }
     }
 
-    private static func readFile(atPath path: String) throws(JSONError) -> [UInt8] {
+    /// The bytes of the file at `path`, read straight into the array (no intermediate `Data`).
+    /// - Throws: `cannot open file: <reason>` or `cannot read file: <reason>`, at line and column 0.
+    static func readFile(atPath path: String) throws(JSONError) -> [UInt8] {
         func failure(_ action: String) -> JSONError {
             JSONError(message: "cannot \(action) file: \(String(cString: strerror(errno)))", line: 0, column: 0, offset: 0)
         }
@@ -132,7 +135,7 @@ public struct JSONReader {
         return value
     }
 
-    private mutating func readValue() throws(JSONError) -> JSONValue {
+    mutating func readValue() throws(JSONError) -> JSONValue {
         skipWhitespace()
         guard index < count else { throw fail("unexpected end of input", at: index) }
         switch base[index] {
@@ -210,7 +213,7 @@ public struct JSONReader {
 
     /// Steps over the opening bracket or brace, counting it against `maximumDepth`.
     @inline(__always)
-    private mutating func enterContainer() throws(JSONError) {
+    mutating func enterContainer() throws(JSONError) {
         guard depth < Self.maximumDepth else {
             throw fail("nesting deeper than \(Self.maximumDepth) levels", at: index)
         }
@@ -285,7 +288,7 @@ public struct JSONReader {
     /// shorter than its raw bytes, and a remembered key holds no quote or backslash, so equal bytes
     /// followed by a quote are exactly that key.
     @inline(__always)
-    private mutating func readKey(slot: Int) throws(JSONError) -> String {
+    mutating func readKey(slot: Int) throws(JSONError) -> String {
         let start = index + 1
         if slot >= 0, slot < recentKeys.count {
             var cached = recentKeys[slot]
@@ -315,7 +318,7 @@ public struct JSONReader {
     /// The `recentKeys` slot for a member position in an object at `depth`, or -1 for none:
     /// separate slots per depth keep nested objects from evicting their parent's keys.
     @inline(__always)
-    private static func keySlot(depth: Int, position: Int) -> Int {
+    static func keySlot(depth: Int, position: Int) -> Int {
         position < 64 && depth <= 8 ? (depth - 1) * 64 + position : -1
     }
 
@@ -482,7 +485,7 @@ public struct JSONReader {
     // MARK: - Helpers
 
     @inline(__always)
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while index < count {
             let byte = base[index]
             guard byte <= .space, byte == .space || byte == .newline || byte == .tab || byte == .carriageReturn else {
@@ -498,7 +501,7 @@ public struct JSONReader {
     }
 
     /// `character 'x'`, `character U+0007` (controls and invisible characters) or `byte 0xFF`.
-    private func describe(at i: Int) -> String {
+    func describe(at i: Int) -> String {
         let length = utf8SequenceLength(at: i)
         guard length > 0, let scalar = text(i..<i + length).unicodeScalars.first else {
             return "byte 0x\(hex(base[i], digits: 2))"
@@ -517,7 +520,7 @@ public struct JSONReader {
     }
 
     @inline(never)
-    private func fail(_ message: String, at offset: Int) -> JSONError {
+    func fail(_ message: String, at offset: Int) -> JSONError {
         JSONError.at(offset, in: UnsafeRawBufferPointer(start: base, count: count), message)
     }
 }

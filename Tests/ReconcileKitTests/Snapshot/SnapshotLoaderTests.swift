@@ -20,13 +20,12 @@ private func loadError(_ path: String) -> String? {
 
 /// Reads one record, which must fail, and returns the error's message.
 private func recordError(_ json: String, record: Int = 1) throws -> String? {
-    let value = try JSONReader.parse(json)
     do {
-        let user = try SnapshotLoader.user(from: value, origin: RecordOrigin(file: "users.json", record: record))
+        let user = try StageInputs.user(json, origin: RecordOrigin(file: "users.json", record: record))
         Issue.record("expected an error, read user \(user.id)")
         return nil
     } catch {
-        return error.description
+        return "\(error)"
     }
 }
 
@@ -232,16 +231,16 @@ private func recordError(_ json: String, record: Int = 1) throws -> String? {
 }
 
 @Test func acceptsNullUserPrincipalNameAndAccountEnabled() throws {
-    let user = try SnapshotLoader.user(
-        from: JSONReader.parse(#"{"id": "u1", "userPrincipalName": null, "accountEnabled": null}"#),
+    let user = try StageInputs.user(
+        #"{"id": "u1", "userPrincipalName": null, "accountEnabled": null}"#,
         origin: RecordOrigin(file: "users.json", record: 1))
     #expect(user.text("userPrincipalName") == nil)
     #expect(user.accountEnabled)
 }
 
 @Test func readsBooleanAndNumberPropertiesAsEntraText() throws {
-    let user = try SnapshotLoader.user(
-        from: JSONReader.parse(#"{"id": "u1", "accountEnabled": false, "employeeId": 1042, "otherMails": ["a@x"]}"#),
+    let user = try StageInputs.user(
+        #"{"id": "u1", "accountEnabled": false, "employeeId": 1042, "otherMails": ["a@x"]}"#,
         origin: RecordOrigin(file: "users.json", record: 1))
     #expect(user.text("accountEnabled") == "False")
     #expect(user.text("employeeId") == "1042")

@@ -1,0 +1,149 @@
+/// Reading a JSON export with its records' members in document order, into an `ExportDocument`.
+///
+/// The reader walks the same grammar with the same checks as `JSONReader.parse`, so a malformed
+/// file fails with the same message at the same line and column; only what it keeps differs.
+/// Objects that may be records (the elements of a top-level array or of the top-level object's
+/// `value` array, and the top-level object itself) keep their members as a list, not a dictionary,
+/// and so does the object of their `AdditionalProperties` member (in any case): a record's
+/// properties are keyed by lowercased name later, and the list lets that step settle two names equal
+/// after lowercasing by their order (the later one wins), with no dictionary per record.
+/// Everything else is read into `JSONValue` as `parse` reads it.
+extension JSONReader {
+    /// Parses one JSON export document from UTF-8 bytes (a leading byte order mark is skipped).
+    /// - Throws: `JSONError` with the position and what was expected there, as `parse(_:)` would.
+    static func parseExport(_ bytes: [UInt8]) throws(JSONError) -> ExportDocument {
+        let result = bytes.withUnsafeBytes { raw -> Result<ExportDocument, JSONError> in
+            guard let start = raw.baseAddress, raw.count > 0 else {
+                return .failure(JSONError.at(0, in: raw, "unexpected end of input"))
+            }
+            var reader = JSONReader(base: start.assumingMemoryBound(to: UInt8.self), count: raw.count)
+            var document = ExportDocument()
+            do throws(JSONError) {
+                try reader.readExport(into: &document)
+                return .success(document)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Where `readMembers` puts an object's members.
+    private enum Target {
+        /// `ExportDocument.topMembers`: the top-level object.
+        case top
+        /// `ExportDocument.members`: a record.
+        case record
+        /// `ExportDocument.lifted`: an `AdditionalProperties` object.
+        case lifted
+    }
+
+    private mutating func readExport(into document: inout ExportDocument) throws(JSONError) {
+        if count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { index = 3 }
+        skipWhitespace()
+        if index < count, base[index] == Byte.openBracket {
+            document.top = .array
+            try readRecords(into: &document)
+        } else if index < count, base[index] == Byte.openBrace {
+            document.top = .object
+            try readMembers(into: &document, target: .top)
+        } else {
+            document.top = .other(try readValue())
+        }
+        skipWhitespace()
+        if index < count {
+            throw fail("unexpected \(describe(at: index)) after top-level value", at: index)
+        }
+    }
+
+    /// Reads the array at `index` as `readArray` does, its objects as records.
+    private mutating func readRecords(into document: inout ExportDocument) throws(JSONError) {
+        try enterContainer()
+        defer { depth -= 1 }
+        skipWhitespace()
+        if index < count, base[index] == Byte.closeBracket {
+            index += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            if index < count, base[index] == Byte.openBrace {
+                let start = document.members.count
+                try readMembers(into: &document, target: .record)
+                document.records.append(.object(start..<document.members.count))
+            } else {
+                document.records.append(.other(try readValue()))
+            }
+            skipWhitespace()
+            guard index < count else { throw fail("unexpected end of input", at: index) }
+            let next = base[index]
+            index += 1
+            if next == Byte.closeBracket { break }
+            guard next == Byte.comma else { throw fail("expected ',' or ']' after array element", at: index - 1) }
+            skipWhitespace()
+            if index < count, base[index] == Byte.closeBracket { throw fail("trailing comma before ']'", at: index) }
+        }
+    }
+
+    /// Reads the object at `index` as `readObject` does, appending its members to `target`'s list.
+    /// In the top-level object, an array under the exact name `value` (the one a Graph page is judged
+    /// by) is read as records and left in the list as an empty array.
+    private mutating func readMembers(into document: inout ExportDocument, target: Target) throws(JSONError) {
+        try enterContainer()
+        defer { depth -= 1 }
+        skipWhitespace()
+        if index < count, base[index] == Byte.closeBrace {
+            index += 1
+            return
+        }
+        var position = 0
+        while true {
+            guard index < count else { throw fail("unexpected end of input", at: index) }
+            guard base[index] == Byte.quote else { throw fail("expected string for object key", at: index) }
+            let key = try readKey(slot: Self.keySlot(depth: depth, position: position))
+            skipWhitespace()
+            guard index < count else { throw fail("unexpected end of input", at: index) }
+            guard base[index] == Byte.colon else { throw fail("expected ':' after object key", at: index) }
+            index += 1
+            skipWhitespace()
+            var member = ExportDocument.Member(key: key, value: .null)
+            if target != .lifted, index < count, base[index] == Byte.openBrace, ExportDocument.isAdditionalProperties(key) {
+                let start = document.lifted.count
+                try readMembers(into: &document, target: .lifted)
+                member.value = .object([:])
+                member.lifted = start..<document.lifted.count
+            } else if target == .top, index < count, base[index] == Byte.openBracket, key == "value" {
+                let start = document.records.count
+                try readRecords(into: &document)
+                member.value = .array([])
+                document.valueArray = (member: document.topMembers.count, records: start..<document.records.count)
+            } else {
+                member.value = try readValue()
+            }
+            switch target {
+            case .top: document.topMembers.append(member)
+            case .record: document.members.append(member)
+            case .lifted: document.lifted.append(member)
+            }
+            position += 1
+            skipWhitespace()
+            guard index < count else { throw fail("unexpected end of input", at: index) }
+            let next = base[index]
+            index += 1
+            if next == Byte.closeBrace { break }
+            guard next == Byte.comma else { throw fail("expected ',' or '}' after object member", at: index - 1) }
+            skipWhitespace()
+            if index < count, base[index] == Byte.closeBrace { throw fail("trailing comma before '}'", at: index) }
+        }
+    }
+}
+
+private enum Byte {
+    static let quote = UInt8(ascii: "\"")
+    static let comma = UInt8(ascii: ",")
+    static let colon = UInt8(ascii: ":")
+    static let openBracket = UInt8(ascii: "[")
+    static let closeBracket = UInt8(ascii: "]")
+    static let openBrace = UInt8(ascii: "{")
+    static let closeBrace = UInt8(ascii: "}")
+}
