@@ -18,6 +18,10 @@ extension JSONReader {
             }
             var reader = JSONReader(base: start.assumingMemoryBound(to: UInt8.self), count: raw.count)
             var document = ExportDocument()
+            // Rough sizes for a Graph page (a record of 17 members takes about 500 bytes), so the
+            // lists rarely grow by copying; a wrong guess only costs a copy or some spare capacity.
+            document.members.reserveCapacity(raw.count / 32)
+            document.records.reserveCapacity(raw.count / 512)
             do throws(JSONError) {
                 try reader.readExport(into: &document)
                 return .success(document)

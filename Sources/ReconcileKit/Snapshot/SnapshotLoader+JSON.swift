@@ -1,8 +1,11 @@
 /// Reading JSON exports: Graph pages, bare arrays and PowerShell output (see `GraphDocument`).
 extension SnapshotLoader {
-    /// The users of one JSON file, and how they were laid out (to locate a record for an error).
+    /// The users of one JSON file, and how they were laid out (to locate a record for an error);
+    /// `reader` carries what the file's records share with the previous files'.
     /// - Throws: `SnapshotError` naming the file and line:column at fault.
-    static func jsonPage(_ bytes: [UInt8], file: String) throws(SnapshotError) -> (SnapshotPage, GraphDocument.Layout) {
+    static func jsonPage(
+        _ bytes: [UInt8], file: String, reader: inout RecordProperties
+    ) throws(SnapshotError) -> (SnapshotPage, GraphDocument.Layout) {
         let graph: GraphDocument
         do {
             graph = try GraphDocument(parsing: bytes, file: file)
@@ -21,7 +24,6 @@ extension SnapshotLoader {
         }
         var page = SnapshotPage(nextLink: graph.nextLink)
         page.users.reserveCapacity(graph.records.count)
-        var reader = RecordProperties()
         for (index, record) in graph.records.enumerated() {
             let origin = RecordOrigin(file: file, record: index + 1)
             do throws(SnapshotError) {

@@ -25,12 +25,14 @@ public struct SnapshotLoader: Sendable {
         // The export's digest is computed on the second core while this one parses.
         let hasher = BackgroundSHA256()
         var users: [DirectoryUser] = []
-        var firstSeen: [String: RecordOrigin] = [:]
+        var firstSeen = UserIDIndex()
         var lastNextLink: (file: String, link: String)?
         var hasAccountEnabled = false
         var warnings: [String] = []
         var firstFormat: (file: String, format: SnapshotFormat)?
         var layouts: [String: GraphDocument.Layout] = [:]
+        // One reader for every page: they share their shape, and repeated values across pages.
+        var records = RecordProperties()
 
         for file in files {
             let raw = try Self.contents(of: file)
@@ -48,7 +50,7 @@ public struct SnapshotLoader: Sendable {
             let page: SnapshotPage
             switch fileFormat {
             case .json:
-                let (read, layout) = try Self.jsonPage(bytes, file: file)
+                let (read, layout) = try Self.jsonPage(bytes, file: file, reader: &records)
                 page = read
                 layouts[file] = layout
             case .csv: page = try AdminCenterCSV.read(bytes, file: file)
@@ -58,8 +60,8 @@ public struct SnapshotLoader: Sendable {
             hasAccountEnabled = hasAccountEnabled || page.hasAccountEnabled
             warnings += page.warnings
             for user in page.users {
-                if let first = firstSeen.updateValue(user.origin, forKey: user.id) {
-                    let error = SnapshotError.duplicateID(id: user.id, first: first, second: user.origin)
+                if let first = firstSeen.insert(user.id, at: users.count, of: users) {
+                    let error = SnapshotError.duplicateID(id: user.id, first: users[first].origin, second: user.origin)
                     throw error.locating { Self.locate($0, layouts: layouts, current: (file, bytes)) }
                 }
                 users.append(user)
