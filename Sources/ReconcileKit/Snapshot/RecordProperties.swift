@@ -1,41 +1,36 @@
 /// Turns records' members into `PropertyValues`, one record after the other, with the result of
 /// `ExportDocument.properties(of:)` but without its dictionary per record.
 ///
-/// A Graph page's records all have the same keys in the same order. So the reader remembers the
-/// previous record's keys as written and as lowercased (a key written like the previous record's
-/// is not lowercased again, and shares its storage), and, while records keep that shape, their
-/// layout and where each key's value sits among the members. Records of another shape, or whose
-/// names collide after lowercasing, or with an `AdditionalProperties` member, take the general path.
+/// A Graph page's records all have the same keys in the same order, or alternate between a few
+/// such shapes. So the reader remembers recent shapes by their keys as written (compared at once
+/// when the JSON reader reused the previous record's key strings), each with its layout and where
+/// each slot's value sits among the members: keys are lowercased once per shape, not per record.
+/// Shapes whose names collide after lowercasing, or with an `AdditionalProperties` member, take
+/// the general path.
 ///
 /// On the fast path, long string values (those that take an allocation) repeated within a record
 /// or across users (a `jobTitle`, an `officeLocation`) share one `String`: about a fifth of the
 /// memory a Graph user holds. One reader serves all the files of a snapshot.
 struct RecordProperties {
-    /// The previous record's keys as written, and lowercased.
-    private var keys: [String] = []
-    private var lowercasedKeys: [String] = []
-    private var shape = Shape.unknown
+    /// The shapes of recent records, the current record's first: a page may alternate between a
+    /// few (users with and without some property).
+    private var shapes: [Shape] = []
+    private static let shapesKept = 8
 
-    private enum Shape {
-        /// Not worked out yet for the current keys.
-        case unknown
-        /// Distinct lowercased keys and no `AdditionalProperties`: the layout, and for each of its
-        /// slots the position of the member that fills it.
-        case plain(PropertyLayout, members: [Int])
-        /// Keys that need `ExportDocument.properties(of:)`.
-        case general
+    /// What records with the same keys, written the same way and in the same order, have in common.
+    private struct Shape {
+        /// The keys as written.
+        let keys: [String]
+        /// For distinct lowercased keys with no `AdditionalProperties`: the layout, for each of
+        /// its slots the position of the member that fills it, and the slot's `SharedStrings`.
+        /// `nil` for keys that take `ExportDocument.properties(of:)`.
+        let plain: (layout: PropertyLayout, members: [Int], tables: [Int])?
     }
 
     /// The properties of the record whose members are `members` of `document`.
     mutating func properties(of members: ArraySlice<ExportDocument.Member>, in document: ExportDocument) -> PropertyValues {
-        remember(members)
-        if case .unknown = shape { shape = Self.shape(of: lowercasedKeys) }
-        guard case let .plain(layout, positions) = shape else {
+        guard let (layout, positions, tables) = shape(of: members).plain else {
             return PropertyValues(document.properties(of: members))
-        }
-        if layout !== sharedLayout {
-            sharedLayout = layout
-            shared = Array(repeating: SharedStrings(), count: layout.keys.count)
         }
         recordStrings.removeAll(keepingCapacity: true)
         var values: [JSONValue] = []
@@ -43,42 +38,45 @@ struct RecordProperties {
         for (slot, position) in positions.enumerated() {
             var value = GraphDocument.normalized(members[members.startIndex + position].value)
             if case .string(let text) = value, text.utf8.count > Self.inlineLength {
-                value = .string(share(text, slot: slot))
+                value = .string(share(text, table: tables[slot]))
             }
             values.append(value)
         }
         return PropertyValues(layout: layout, values: values)
     }
 
-    /// Makes `members`' keys the remembered ones, lowercasing only those that changed.
-    private mutating func remember(_ members: ArraySlice<ExportDocument.Member>) {
-        var changed = members.count != keys.count
-        for (position, member) in zip(0..., members) {
-            if position < keys.count {
-                // Equal strings sharing storage (the JSON reader reuses a repeated key's) compare at once.
-                if keys[position] == member.key { continue }
-                keys[position] = member.key
-                lowercasedKeys[position] = ExportDocument.lowercased(member.key)
-            } else {
-                keys.append(member.key)
-                lowercasedKeys.append(ExportDocument.lowercased(member.key))
-            }
-            changed = true
+    /// The shape of a record with `members`, moved to the front of `shapes`.
+    private mutating func shape(of members: ArraySlice<ExportDocument.Member>) -> Shape {
+        // Equal strings sharing storage (the JSON reader reuses a repeated key's) compare at once.
+        func matches(_ shape: Shape) -> Bool {
+            shape.keys.count == members.count && zip(shape.keys, members).allSatisfy { $0 == $1.key }
         }
-        if keys.count > members.count {
-            keys.removeSubrange(members.count...)
-            lowercasedKeys.removeSubrange(members.count...)
+        if let current = shapes.first, matches(current) { return current }
+        if let index = shapes.firstIndex(where: matches) {
+            shapes.insert(shapes.remove(at: index), at: 0)
+        } else {
+            shapes.insert(makeShape(keys: members.map(\.key)), at: 0)
+            if shapes.count > Self.shapesKept { shapes.removeLast() }
         }
-        if changed { shape = .unknown }
+        return shapes[0]
     }
 
-    private static func shape(of lowercasedKeys: [String]) -> Shape {
+    private mutating func makeShape(keys: [String]) -> Shape {
         var positions: [String: Int] = [:]
-        for (position, key) in lowercasedKeys.enumerated() {
-            guard key != "additionalproperties", positions.updateValue(position, forKey: key) == nil else { return .general }
+        for (position, key) in keys.enumerated() {
+            let lowercased = ExportDocument.lowercased(key)
+            guard lowercased != "additionalproperties", positions.updateValue(position, forKey: lowercased) == nil else {
+                return Shape(keys: keys, plain: nil)
+            }
         }
-        let layout = PropertyLayout.shared(lowercasedKeys)
-        return .plain(layout, members: layout.keys.map { positions[$0]! })
+        let layout = PropertyLayout.shared(positions.keys)
+        let tables = layout.keys.map { key in
+            if let table = tableOfKey[key] { return table }
+            shared.append(SharedStrings())
+            tableOfKey[key] = shared.count - 1
+            return shared.count - 1
+        }
+        return Shape(keys: keys, plain: (layout, layout.keys.map { positions[$0]! }, tables))
     }
 
     // MARK: - Sharing strings
@@ -86,9 +84,9 @@ struct RecordProperties {
     /// Strings of up to 15 UTF-8 bytes live inside the `String` value; longer ones take an allocation.
     private static let inlineLength = 15
 
-    /// The layout `shared` belongs to, one table per slot.
-    private var sharedLayout: PropertyLayout?
+    /// One table per lowercased key, whatever the shape.
     private var shared: [SharedStrings] = []
+    private var tableOfKey: [String: Int] = [:]
     /// The current record's long strings, so a value repeated in the record (`mail` is often the
     /// `userPrincipalName`) is stored once.
     private var recordStrings: [String] = []
@@ -106,25 +104,25 @@ struct RecordProperties {
         var enabled = true
     }
 
-    /// `text`, or an earlier string with the same bytes: from this record, else from this slot's cache.
-    private mutating func share(_ text: String, slot: Int) -> String {
+    /// `text`, or an earlier string with the same bytes: from this record, else from `table`.
+    private mutating func share(_ text: String, table: Int) -> String {
         let count = text.utf8.count
         for earlier in recordStrings where earlier.utf8.count == count && ByteHash.sameBytes(earlier, text) {
             return earlier
         }
         recordStrings.append(text)
-        guard shared[slot].enabled else { return text }
-        if shared[slot].strings.isEmpty { shared[slot].strings = Array(repeating: "", count: SharedStrings.entries) }
+        guard shared[table].enabled else { return text }
+        if shared[table].strings.isEmpty { shared[table].strings = Array(repeating: "", count: SharedStrings.entries) }
         let entry = Int(truncatingIfNeeded: ByteHash.hash(text)) & (SharedStrings.entries - 1)
-        shared[slot].lookups += 1
-        let earlier = shared[slot].strings[entry]
+        shared[table].lookups += 1
+        let earlier = shared[table].strings[entry]
         if earlier.utf8.count == count, ByteHash.sameBytes(earlier, text) {
-            shared[slot].hits += 1
+            shared[table].hits += 1
             return earlier
         }
-        shared[slot].strings[entry] = text
-        if shared[slot].lookups == SharedStrings.trial, shared[slot].hits * 2 < SharedStrings.trial {
-            shared[slot] = SharedStrings(enabled: false)
+        shared[table].strings[entry] = text
+        if shared[table].lookups == SharedStrings.trial, shared[table].hits * 2 < SharedStrings.trial {
+            shared[table] = SharedStrings(enabled: false)
         }
         return text
     }

@@ -138,7 +138,10 @@ private let samplePage = #"""
           {"id": "u6", "JOBTITLE": "\(decomposed)", "jobtitle": "\(composed)"},
           {"id": "u7", "jobTitle": "\(decomposed)", "AdditionalProperties": {"jobTitle": "lifted", "Dept": "/Date(1629379531000)/"}},
           {"id": "u8", "jobTitle": "\(decomposed)", "history": [{"at": "/Date(0)/"}], "Über": "\(composed)"},
-          {"id": "u9", "jobTitle": "\(decomposed)", "history": [{"at": "/Date(0)/"}], "Über": "\(composed)"}
+          {"id": "u9", "jobTitle": "\(decomposed)", "history": [{"at": "/Date(0)/"}], "Über": "\(composed)"},
+          {"id": "u10", "jobTitle": "\(longTitle)", "Mail": "grace.hopper@contoso.example", "userPrincipalName": "grace@contoso.example"},
+          \((0..<10).map { #"{"id": "v\#($0)", "p\#($0)": "\#(longTitle)"}"# }.joined(separator: ",")),
+          {"id": "u11", "jobTitle": "\(longTitle)", "Mail": "ada.lovelace@contoso.example", "userPrincipalName": "ada.lovelace@contoso.example"}
         ]}
         """
     let document = try JSONReader.parseExport(Array(json.utf8))
