@@ -47,9 +47,16 @@ struct RecordProperties {
 
     /// The shape of a record with `members`, moved to the front of `shapes`.
     private mutating func shape(of members: ArraySlice<ExportDocument.Member>) -> Shape {
-        // Equal strings sharing storage (the JSON reader reuses a repeated key's) compare at once.
+        // Equal strings sharing storage (the JSON reader reuses a repeated key's) compare at once;
+        // a plain loop keeps from copying whole members.
         func matches(_ shape: Shape) -> Bool {
-            shape.keys.count == members.count && zip(shape.keys, members).allSatisfy { $0 == $1.key }
+            guard shape.keys.count == members.count else { return false }
+            var position = members.startIndex
+            for key in shape.keys {
+                guard key == members[position].key else { return false }
+                position += 1
+            }
+            return true
         }
         if let current = shapes.first, matches(current) { return current }
         if let index = shapes.firstIndex(where: matches) {

@@ -51,16 +51,16 @@ extension SnapshotLoader {
         guard case .string(let id) = idValue else {
             throw .wrongType(origin: origin, property: "id", expected: "a string", found: idValue.kindDescription)
         }
-        try expect(properties, "accountEnabled", origin, "true, false or null") { $0.boolValue != nil }
-        try expect(properties, "userPrincipalName", origin, "a string or null") { $0.stringValue != nil }
+        try expect(properties["accountenabled"], "accountEnabled", origin, "true, false or null") { $0.boolValue != nil }
+        try expect(properties["userprincipalname"], "userPrincipalName", origin, "a string or null") { $0.stringValue != nil }
         return DirectoryUser(id: id, properties: properties, origin: origin)
     }
 
     private static func expect(
-        _ properties: PropertyValues, _ name: String, _ origin: RecordOrigin, _ expected: String,
+        _ value: JSONValue?, _ name: String, _ origin: RecordOrigin, _ expected: String,
         _ isValid: (JSONValue) -> Bool
     ) throws(SnapshotError) {
-        guard let value = properties[name.lowercased()], value != .null else { return }
+        guard let value, value != .null else { return }
         guard isValid(value) else {
             throw .wrongType(origin: origin, property: name, expected: expected, found: value.kindDescription)
         }
