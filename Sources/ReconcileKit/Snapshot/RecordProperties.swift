@@ -79,6 +79,7 @@ struct RecordProperties {
         let layout = PropertyLayout.shared(positions.keys)
         let tables = layout.keys.map { key in
             if let table = tableOfKey[key] { return table }
+            guard shared.count < SharedStrings.tablesKept else { return -1 }
             shared.append(SharedStrings())
             tableOfKey[key] = shared.count - 1
             return shared.count - 1
@@ -97,12 +98,16 @@ struct RecordProperties {
     /// The current record's long strings, so a value repeated in the record (`mail` is often the
     /// `userPrincipalName`) is stored once.
     private var recordStrings: [String] = []
+    private static let recordStringsKept = 16
 
     /// Recent long values of one property, so users with the same `jobTitle` or `officeLocation`
     /// share one string: a direct-mapped cache (a value takes the entry its hash picks, replacing
     /// what was there), given up for a property whose values rarely repeat.
     private struct SharedStrings {
         static let entries = 1_024
+        /// Tables are kept for this many keys (an export whose records all differ in shape could
+        /// otherwise hold a table per key); values of later keys are only shared within a record.
+        static let tablesKept = 256
         /// Lookups after which a property with fewer hits than misses stops sharing.
         static let trial = 1_024
         var strings: [String] = []
@@ -111,14 +116,15 @@ struct RecordProperties {
         var enabled = true
     }
 
-    /// `text`, or an earlier string with the same bytes: from this record, else from `table`.
+    /// `text`, or an earlier string with the same bytes: from this record, else from `table` (-1 for none).
     private mutating func share(_ text: String, table: Int) -> String {
         let count = text.utf8.count
         for earlier in recordStrings where earlier.utf8.count == count && ByteHash.sameBytes(earlier, text) {
             return earlier
         }
-        recordStrings.append(text)
-        guard shared[table].enabled else { return text }
+        // Bounded: a record with thousands of long values would otherwise compare each with all.
+        if recordStrings.count < Self.recordStringsKept { recordStrings.append(text) }
+        guard table >= 0, shared[table].enabled else { return text }
         if shared[table].strings.isEmpty { shared[table].strings = Array(repeating: "", count: SharedStrings.entries) }
         let entry = Int(truncatingIfNeeded: ByteHash.hash(text)) & (SharedStrings.entries - 1)
         shared[table].lookups += 1

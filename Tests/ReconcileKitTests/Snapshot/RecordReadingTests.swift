@@ -161,6 +161,23 @@ private let samplePage = #"""
     }
 }
 
+@Test func recordsWithMoreKeysThanSharedTablesReadAsTheGeneralPathReadsThem() throws {
+    // More keys than RecordProperties keeps tables for, and more long values than it compares in a record.
+    func record(_ id: String) -> String {
+        let members = (0..<300).map { #""key\#($0)": "a long value number \#($0 % 7)""# }
+        return #"{"id": "\#(id)", \#(members.joined(separator: ", "))}"#
+    }
+    let document = try JSONReader.parseExport(Array(#"{"value": [\#(record("u1")), \#(record("u2"))]}"#.utf8))
+    var reader = RecordProperties()
+    for record in try GraphDocument(document).records {
+        guard case .object(let members) = record else { Issue.record("not an object"); continue }
+        let fast = reader.properties(of: document.members[members], in: document)
+        #expect(fast.count == 301)
+        #expect(fast.dictionary == document.properties(of: document.members[members]))
+        #expect(fast["key299"] == .string("a long value number 5"))
+    }
+}
+
 @Test func sharedValuesKeepEachUsersSpelling() throws {
     let composed = "Caf\u{E9} R\u{E9}sum\u{E9} Department"
     let decomposed = "Cafe\u{301} Re\u{301}sume\u{301} Department"
