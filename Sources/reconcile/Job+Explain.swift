@@ -15,7 +15,8 @@ extension Job {
     /// Reads every input (never the store) and makes the explainer.
     private static func explainer(_ options: ExplainOptions) throws -> (Explainer, Configuration, SafetySettings) {
         let run = options.run
-        let inputs = try RunInputs.read(run)
+        // Explain shows records as exported: every property kept.
+        let inputs = try RunInputs.read(run, everyProperty: true)
         let configuration = inputs.configuration
         let settings = run.safety.settings(configuration.safety)
         let explainer = Explainer(

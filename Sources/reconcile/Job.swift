@@ -105,16 +105,21 @@ struct RunInputs {
     let assignments: Assignments?
     let configuration: Configuration
 
-    /// Reads the inputs `options` names; `progress` shows the export being read.
-    static func read(_ options: RunOptions, progress: ProgressReporter? = nil) throws -> RunInputs {
+    /// Reads the inputs `options` names; `progress` shows the export being read. Users keep only the
+    /// properties the mapping and scoping read (`PropertySelection`), unless `everyProperty`.
+    static func read(_ options: RunOptions, progress: ProgressReporter? = nil, everyProperty: Bool = false) throws -> RunInputs {
+        // The configuration first: it says what to keep of the export, and a mistake in it shows at once.
+        let configuration = try options.config.map { path throws(ConfigurationError) in try Configuration.load(path: path) } ?? Configuration()
+        let selection = everyProperty ? nil : PropertySelection(
+            mapping: configuration.mapping, scope: Scope(assignments: nil, filters: configuration.scopingFilters))
         progress?.begin(stage: "reading the export", total: SnapshotLoader.exportBytes(at: options.snapshot), unit: "bytes")
-        let snapshot = try SnapshotLoader().load(path: options.snapshot, format: options.snapshotFormat, progress: progress)
+        let snapshot = try SnapshotLoader().load(
+            path: options.snapshot, format: options.snapshotFormat, progress: progress, keeping: selection)
         progress?.finish()
         JobMetrics.snapshotUsers = snapshot.users.count
         for warning in snapshot.warnings { printError("warning: \(warning)") }
         let assignments = try options.assignments.map { path throws(ScopingError) in try AssignmentsLoader().load(path: path) }
         for warning in assignments?.warnings ?? [] { printError("warning: \(warning)") }
-        let configuration = try options.config.map { path throws(ConfigurationError) in try Configuration.load(path: path) } ?? Configuration()
         return RunInputs(snapshot: snapshot, assignments: assignments, configuration: configuration)
     }
 

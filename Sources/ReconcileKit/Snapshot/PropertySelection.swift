@@ -10,8 +10,8 @@ public struct PropertySelection: Sendable, Equatable {
     /// Lowercased property names, as `DirectoryUser.properties` keys them.
     public let keys: Set<String>
 
-    /// What the job reads whatever the mapping.
-    static let always: Set<String> = ["id", "userprincipalname", "accountenabled", "deleteddatetime"]
+    /// What the job reads whatever the mapping (`@removed` marks a delta page, which is refused).
+    static let always: Set<String> = ["id", "userprincipalname", "accountenabled", "deleteddatetime", "@removed"]
 
     public init(mapping: Mapping, scope: Scope) {
         var names: [String] = []
@@ -30,4 +30,19 @@ public struct PropertySelection: Sendable, Equatable {
 
     /// Whether the property with lowercased name `key` is kept.
     public func keeps(_ key: String) -> Bool { keys.contains(key) }
+}
+
+extension PropertyValues {
+    /// These properties without those `selection` does not keep.
+    func keeping(_ selection: PropertySelection?) -> PropertyValues {
+        guard let selection, keys.contains(where: { !selection.keeps($0) }) else { return self }
+        return PropertyValues(dictionary.filter { selection.keeps($0.key) })
+    }
+}
+
+extension DirectoryUser {
+    /// This user without the properties `selection` does not keep.
+    func keeping(_ selection: PropertySelection?) -> DirectoryUser {
+        DirectoryUser(id: id, properties: properties.keeping(selection), origin: origin)
+    }
 }

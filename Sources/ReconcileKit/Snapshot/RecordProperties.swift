@@ -27,10 +27,17 @@ struct RecordProperties {
         let plain: (layout: PropertyLayout, members: [Int], tables: [Int])?
     }
 
+    /// The properties to keep (`PropertySelection`); `nil` keeps every one.
+    let selection: PropertySelection?
+
+    init(selection: PropertySelection? = nil) {
+        self.selection = selection
+    }
+
     /// The properties of the record whose members are `members` of `document`.
     mutating func properties(of members: ArraySlice<ExportDocument.Member>, in document: ExportDocument) -> PropertyValues {
         guard let (layout, positions, tables) = shape(of: members).plain else {
-            return PropertyValues(document.properties(of: members))
+            return PropertyValues(document.properties(of: members)).keeping(selection)
         }
         recordStrings.removeAll(keepingCapacity: true)
         var values: [JSONValue] = []
@@ -76,7 +83,8 @@ struct RecordProperties {
                 return Shape(keys: keys, plain: nil)
             }
         }
-        let layout = PropertyLayout.shared(positions.keys)
+        // Every key counted above (a collision takes the general path either way); only kept ones laid out.
+        let layout = PropertyLayout.shared(positions.keys.filter { selection?.keeps($0) ?? true })
         let tables = layout.keys.map { key in
             if let table = tableOfKey[key] { return table }
             guard shared.count < SharedStrings.tablesKept else { return -1 }

@@ -19,8 +19,11 @@ public struct SnapshotLoader: Sendable {
     /// - Parameters:
     ///   - format: the files' format; `nil` judges each file from its content.
     ///   - progress: advanced by each file's size in bytes once the file is read (`exportBytes(at:)` is the total).
+    ///   - selection: the properties users keep (every record is still read and checked whole); `nil` keeps all.
     /// - Throws: `SnapshotError` naming the file and the line:column, line and column, or record at fault.
-    public func load(path: String, format: SnapshotFormat? = nil, progress: ProgressReporter? = nil) throws(SnapshotError) -> Snapshot {
+    public func load(
+        path: String, format: SnapshotFormat? = nil, progress: ProgressReporter? = nil, keeping selection: PropertySelection? = nil
+    ) throws(SnapshotError) -> Snapshot {
         let files = try Self.pageFiles(at: path)
         // The export's digest is computed on the second core while this one parses.
         let hasher = BackgroundSHA256()
@@ -32,7 +35,7 @@ public struct SnapshotLoader: Sendable {
         var firstFormat: (file: String, format: SnapshotFormat)?
         var layouts: [String: GraphDocument.Layout] = [:]
         // One reader for every page: they share their shape, and repeated values across pages.
-        var records = RecordProperties()
+        var records = RecordProperties(selection: selection)
 
         for file in files {
             let raw = try Self.contents(of: file)
@@ -47,7 +50,7 @@ public struct SnapshotLoader: Sendable {
             }
             firstFormat = firstFormat ?? (file, fileFormat)
 
-            let page: SnapshotPage
+            var page: SnapshotPage
             switch fileFormat {
             case .json:
                 let (read, layout) = try Self.jsonPage(bytes, file: file, reader: &records)
@@ -56,6 +59,7 @@ public struct SnapshotLoader: Sendable {
             case .csv: page = try AdminCenterCSV.read(bytes, file: file)
             case .bulkCSV: page = try BulkTemplateCSV.read(bytes, file: file)
             }
+            if selection != nil, fileFormat != .json { page.users = page.users.map { $0.keeping(selection) } }
             lastNextLink = page.nextLink.map { (file, $0) }
             hasAccountEnabled = hasAccountEnabled || page.hasAccountEnabled
             warnings += page.warnings
