@@ -8,6 +8,7 @@ enum Job {
         // Every input is read before the store is opened: a bad one must not leave a new, empty store behind.
         let inputs = try RunInputs.read(options, progress: progress)
         let (snapshot, configuration) = (inputs.snapshot, inputs.configuration)
+        KeptUntilExit.keep(snapshot)
 
         let settings = options.safety.settings(configuration.safety)
         RunNotification.command = settings.notifyCommand
@@ -40,6 +41,8 @@ enum Job {
             progress?.begin(stage: "planning", total: snapshot.users.count, unit: "users")
             let plan = planner.plan(snapshot: snapshot, target: target, createdAt: Timestamp.now(), scope: scope, progress: progress)
             progress?.finish()
+            // Not the target: its users read resources through the store's connection, which must close.
+            KeptUntilExit.keep(plan)
             // A user's resource the planner asked for could not be read: the plan must not be used.
             if let failure = store?.planningFailure() { throw failure }
             return (plan, target)
