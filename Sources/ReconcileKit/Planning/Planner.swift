@@ -65,11 +65,14 @@ public struct Planner: Sendable {
         var digestRefresh = DigestRefresh()
 
         // One pass maps and matches each user, slices of the snapshot on every core (`Planner+Pass`).
-        let passes = pass(snapshot: snapshot, target: target, matcher: matcher, mapper: mapper, scope: scope, progress: progress)
+        var passes = pass(snapshot: snapshot, target: target, matcher: matcher, mapper: mapper, scope: scope, progress: progress)
         var keys = SourceKeys(paths: matchingPaths, capacity: snapshot.users.count)
         var unchanged: [(position: Int32, index: Int32)] = []
         var waiting: [Waiting] = []
-        for slice in passes {
+        for index in passes.indices {
+            // Each slice is let go once joined: its key digests are a million entries in all.
+            let slice = passes[index]
+            passes[index] = Pass(matchingPaths: 0)
             actions += slice.actions
             scopedOut += slice.scopedOut
             outOfScope += slice.outOfScope
@@ -161,7 +164,8 @@ public struct Planner: Sendable {
             }
         }
 
-        let present = Set(snapshot.users.map(\.id))
+        var present = Set<String>(minimumCapacity: snapshot.users.count)
+        for user in snapshot.users { present.insert(user.id) }
         for (sourceID, targetID) in target.links where !present.contains(sourceID) {
             guard let index = matcher.target(id: targetID) else { continue }
             let user = target.users[index]

@@ -2,20 +2,37 @@
 public struct RecordOrigin: Sendable, Equatable, CustomStringConvertible {
     /// The file the record was read from.
     public let file: String
+    // Kept in 32 bits (0 for unknown), a million origins then take 32 bytes each instead of 56.
+    private let storedRecord: Int32
+    private var storedLine: Int32 = 0
+    private var storedColumn: Int32 = 0
+
     /// 1-based position of the record among the users of that file.
-    public let record: Int
+    public var record: Int { Int(storedRecord) }
     /// 1-based line where the record starts, when known: always for CSV (the line of the row's first
     /// field, so a row with a multi-line field is named by its first line); for JSON only in errors.
-    public var line: Int?
+    public var line: Int? {
+        get { storedLine == 0 ? nil : Int(storedLine) }
+        set { storedLine = Self.stored(newValue) }
+    }
     /// 1-based column (in Unicode scalars) where a JSON record's `{` is, when known.
-    public var column: Int?
+    public var column: Int? {
+        get { storedColumn == 0 ? nil : Int(storedColumn) }
+        set { storedColumn = Self.stored(newValue) }
+    }
 
     /// The origin of record `record` of `file`, at `line`:`column` when known.
     public init(file: String, record: Int, line: Int? = nil, column: Int? = nil) {
         self.file = file
-        self.record = record
-        self.line = line
-        self.column = column
+        storedRecord = Int32(clamping: record)
+        storedLine = Self.stored(line)
+        storedColumn = Self.stored(column)
+    }
+
+    /// A 1-based position in 32 bits; beyond them (a file of over two billion lines) it is unknown.
+    private static func stored(_ value: Int?) -> Int32 {
+        guard let value, value > 0, value <= Int(Int32.max) else { return 0 }
+        return Int32(value)
     }
 
     /// `file:line:column`, `file:line`, or `file: record N` when the position is not known.
