@@ -56,8 +56,8 @@ public struct Planner: Sendable {
         snapshot: Snapshot, target: TargetState, createdAt: String, scope: Scope = .everyone, progress: ProgressReporter? = nil
     ) -> Plan {
         let mapper = Mapper(mapping: mapping)
-        let matcher = Matcher(targets: target.users, links: target.links, matchingPaths: mapping.matchingPaths)
         let matchingPaths = mapping.matchingPaths
+        let matcher = Matcher(targets: target.users, links: target.links, matchingPaths: matchingPaths)
         var actions: [PlanAction] = []
         var noChange = 0
         var notProvisioned = 0
@@ -110,9 +110,8 @@ public struct Planner: Sendable {
         var references = ReferenceResolver(target: target, matcher: matcher, outcomes: outcomes, claims: claims,
                                            snapshot: snapshot, mapping: mapping, deleteMissing: options.deleteMissing)
         for user in waiting {
-            if let detail = duplicates[user.position] {
-                actions.append(skip(user.user.source, .duplicateSourceEntries, detail, userName: user.user.userName))
-            }
+            guard let detail = duplicates[user.position] else { continue }
+            actions.append(skip(user.user.source, .duplicateSourceEntries, detail, userName: user.user.userName))
         }
         for (user, outcome) in outcomes {
             switch outcome {
