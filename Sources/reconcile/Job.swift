@@ -37,7 +37,7 @@ enum Job {
         let planner = inputs.planner(options)
         // An apply plans under the run lock (GuardedRun calls this), so no other run changes the target in between.
         let makePlan = { () throws -> (Plan, Planner.TargetState) in
-            let target = try endpoint?.target.targetState(for: snapshot) ?? store?.targetState(progress: progress) ?? emptyState
+            let target = try endpoint?.target.targetState(for: snapshot) ?? store?.targetState(progress: progress, sharingStringsOf: snapshot) ?? emptyState
             progress?.begin(stage: "planning", total: snapshot.users.count, unit: "users")
             let plan = planner.plan(snapshot: snapshot, target: target, createdAt: Timestamp.now(), scope: scope, progress: progress)
             progress?.finish()

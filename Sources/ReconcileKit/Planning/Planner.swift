@@ -163,9 +163,8 @@ public struct Planner: Sendable {
             }
         }
 
-        var present = Set<String>(minimumCapacity: snapshot.users.count)
-        for user in snapshot.users { present.insert(user.id) }
-        for (sourceID, targetID) in target.links where !present.contains(sourceID) {
+        let present = snapshot.positions()
+        for (sourceID, targetID) in target.links where present.position(of: sourceID) == nil {
             guard let index = matcher.target(id: targetID) else { continue }
             let user = target.users[index]
             if options.deleteMissing {

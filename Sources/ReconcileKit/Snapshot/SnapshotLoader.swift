@@ -80,7 +80,9 @@ public struct SnapshotLoader: Sendable {
                 ? "the export has no accountEnabled property (add it to $select); every user is taken as enabled"
                 : "the export has no accountEnabled column; every user is taken as enabled")
         }
-        return Snapshot(users: users, files: files, sha256: hasher.finalizeHex(), warnings: warnings)
+        var snapshot = Snapshot(users: users, files: files, sha256: hasher.finalizeHex(), warnings: warnings)
+        snapshot.idIndex = (firstSeen, users.count)
+        return snapshot
     }
 
     /// The files to read for `path`: the file itself, or the folder's `.json` and `.csv` files in natural order.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The users read so far by id, to find an id given twice: what a `[String: Int]` of positions in
 /// the users array would answer, with less work per id for a million users.
 ///
@@ -36,6 +38,33 @@ struct UserIDIndex {
         }
         slots[slot] = tag | UInt64(position + 1)
         used += 1
+        return nil
+    }
+
+    /// The position of the user of `users` (the array the ids were inserted from) whose id has
+    /// `bytes` as its UTF-8, if any.
+    func position(ofUTF8 bytes: UnsafeBufferPointer<UInt8>, in users: [DirectoryUser]) -> Int? {
+        if let dictionary { return dictionary[String(decoding: bytes, as: UTF8.self)] }
+        guard !slots.isEmpty else { return nil }
+        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+            // Every id here is ASCII; other text equals one (as Swift compares strings) only when its
+            // canonical composition is that ASCII id (the Kelvin sign is K).
+            var composed = String(decoding: bytes, as: UTF8.self).precomposedStringWithCanonicalMapping
+            return composed.withUTF8 { $0.allSatisfy { $0 < 0x80 } ? position(ofUTF8: $0, in: users) : nil }
+        }
+        let tag = ByteHash.hash(bytes) & 0xFFFF_FFFF_0000_0000
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: tag >> 32) & mask
+        while slots[slot] != 0 {
+            if slots[slot] & 0xFFFF_FFFF_0000_0000 == tag {
+                let position = Int(slots[slot] & 0xFFFF_FFFF) - 1
+                var id = users[position].id
+                if id.withUTF8({ $0.count == bytes.count && (bytes.isEmpty || memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0) }) {
+                    return position
+                }
+            }
+            slot = (slot + 1) & mask
+        }
         return nil
     }
 

@@ -83,7 +83,11 @@ public final class SQLiteStore: ProvisioningTarget {
 
     /// Every user in the store, in id order, with the resources left in the store until planning
     /// asks for one (`TargetUser`): a nightly run reads a million users' columns, not their JSON.
-    func plannedUsers(progress: ProgressReporter? = nil) throws -> [TargetUser] {
+    /// - Parameter snapshot: users whose id is a row's externalId lend the row their id string, and
+    ///   their userPrincipalName when it is the row's userName (the default mapping's case), so the
+    ///   same text is not held twice; bytes must be equal for a string to be shared.
+    func plannedUsers(progress: ProgressReporter? = nil, sharingStringsOf snapshot: Snapshot? = nil) throws -> [TargetUser] {
+        let positions = snapshot?.positions()
         let loader = try ResourceLoader(database: database)
         resourceLoader = loader
         let count = try userCount()
@@ -98,9 +102,20 @@ public final class SQLiteStore: ProvisioningTarget {
             // A digest describes the version it was written with; any later write (an older reconcile
             // that knows no digests, say) leaves it behind.
             let digest = !row.isNull(5) && row.int(6) == version ? UInt64(bitPattern: row.int64(5)) : nil
+            var externalId: String?
+            var userName: String?
+            if let positions, !row.isNull(1) {
+                let source = row.withTextBytes(1) { positions.position(ofUTF8: $0.bindMemory(to: UInt8.self)) }.map { positions.users[$0] }
+                if let source, row.withTextBytes(1, { Self.hasBytes(source.id, $0) }) {
+                    externalId = source.id
+                    if case .string(let name)? = source.properties["userprincipalname"], row.withTextBytes(2, { Self.hasBytes(name, $0) }) {
+                        userName = name
+                    }
+                }
+            }
             users.append(TargetUser(
-                id: row.text(0), externalId: row.optionalText(1), userName: row.text(2), active: row.int(3) != 0,
-                version: Self.etag(version), loader: loader, appliedDigest: digest
+                id: row.text(0), externalId: externalId ?? row.optionalText(1), userName: userName ?? row.text(2),
+                active: row.int(3) != 0, version: Self.etag(version), loader: loader, appliedDigest: digest
             ))
             progress?.advance()
         }
@@ -117,15 +132,23 @@ public final class SQLiteStore: ProvisioningTarget {
     }
 
     /// The users and links, as the Planner needs them.
-    /// - Parameter progress: the "reading the store" stage, begun with `userCount()` as its total and
-    ///   advanced by one per user row read.
-    public func targetState(progress: ProgressReporter? = nil) throws -> Planner.TargetState {
-        let users = try plannedUsers(progress: progress)
+    /// - Parameters:
+    ///   - progress: the "reading the store" stage, begun with `userCount()` as its total and
+    ///     advanced by one per user row read.
+    ///   - snapshot: when given, lends its strings to the users that hold the same text (`plannedUsers`).
+    public func targetState(progress: ProgressReporter? = nil, sharingStringsOf snapshot: Snapshot? = nil) throws -> Planner.TargetState {
+        let users = try plannedUsers(progress: progress, sharingStringsOf: snapshot)
         var state = Planner.TargetState(
             users: users, links: try runState.linksBySource(sharingStringsOf: users), kind: "sqlite", location: path,
             fingerprint: try fingerprint())
         state.keepsDigests = true
         return state
+    }
+
+    /// Whether `text`'s UTF-8 is `bytes`.
+    private static func hasBytes(_ text: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var text = text
+        return text.withUTF8 { $0.count == bytes.count && ($0.isEmpty || memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0) }
     }
 
     /// `meta.version` as a weak ETag (RFC 7644 §3.14).

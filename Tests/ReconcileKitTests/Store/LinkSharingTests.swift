@@ -42,3 +42,47 @@ final class LinkSharingTests {
         #expect(try store.runState.linksBySource(sharingStringsOf: shuffled) == (try store.links()))
     }
 }
+
+/// The store's users may share the snapshot's strings; what they hold must be the store's text.
+final class TargetStringSharingTests {
+    private let folder: String
+    private let store: SQLiteStore
+
+    init() throws {
+        folder = TestSupport.temporaryFolder()
+        store = try SQLiteStore(path: folder + "/store.db", create: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    @Test func usersReadBesideTheSnapshotHoldExactlyTheStoresText() throws {
+        let users = [StoreFixtures.alice(), StoreFixtures.bob(), StoreFixtures.carol()]
+        _ = try store.apply(try StoreFixtures.plan(users, against: store), mode: "apply", checkFingerprint: false, now: StoreFixtures.firstClock)
+        // Bob's account renamed outside (his userName is no longer his userPrincipalName); Carol's
+        // externalId in another case, which must not be taken for hers.
+        let bob = try #require(try store.links()["bob-id"])
+        let carol = try #require(try store.links()["carol-id"])
+        try store.database.execute("UPDATE users SET user_name = 'robert@contoso.example' WHERE id = '\(bob)'")
+        try store.database.execute("UPDATE users SET external_id = 'CAROL-ID' WHERE id = '\(carol)'")
+        let snapshot = try SnapshotLoader().load(path: try Self.export(users, in: folder))
+
+        let shared = try store.targetState(sharingStringsOf: snapshot)
+        let plain = try store.targetState()
+        let fields = { (state: Planner.TargetState) in state.users.map { [$0.id, $0.externalId ?? "-", $0.userName, $0.version] } }
+        #expect(fields(shared) == fields(plain))
+        #expect(shared.users.map(\.appliedDigest) == plain.users.map(\.appliedDigest))
+        #expect(shared.users.first { $0.id == bob }?.userName == "robert@contoso.example")
+        #expect(shared.users.first { $0.id == carol }?.externalId == "CAROL-ID")
+        #expect(shared.links == plain.links)
+    }
+
+    /// A Graph page holding `users`' properties.
+    private static func export(_ users: [DirectoryUser], in folder: String) throws -> String {
+        let records = users.map { JSONValue.object($0.properties.dictionary) }
+        let path = folder + "/users.json"
+        try JSONWriter.write(.object(["value": .array(records)])).write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
