@@ -82,10 +82,12 @@ public struct Applier {
         do {
             if bulk {
                 do {
-                    try state.database.inTransaction {
-                        let indexes = try BulkLoad.dropIndexes(in: state.database)
-                        try applyBatches(eachInATransaction: false)
-                        try BulkLoad.recreate(indexes, in: state.database)
+                    try BulkLoad.withRollbackJournal(in: state.database) {
+                        try state.database.inTransaction {
+                            let indexes = try BulkLoad.dropIndexes(in: state.database)
+                            try applyBatches(eachInATransaction: false)
+                            try BulkLoad.recreate(indexes, in: state.database)
+                        }
                     }
                 } catch {
                     // The one transaction rolled back: nothing of the load is in the store.

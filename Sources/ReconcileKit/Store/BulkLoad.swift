@@ -61,6 +61,31 @@ enum BulkLoad {
         }
     }
 
+    /// Runs `body` (the load's one transaction) with a rollback journal instead of the write-ahead
+    /// log, and puts the store back in WAL mode afterwards, whether `body` threw or not.
+    ///
+    /// In WAL mode every page of the load is written twice, once to the log and once more when the
+    /// log is checkpointed into the file (two gigabytes each at a million users). A rollback journal
+    /// holds only the pages the store had before, which for a first load are few: the new pages go
+    /// straight into the file. A kill leaves the journal behind, and the next connection rolls the
+    /// load back from it before reading anything; `StoreFile.open` then turns WAL on again.
+    /// `synchronous` is FULL meanwhile, the level at which a rollback journal survives a power loss
+    /// as WAL does at NORMAL. When the mode cannot be changed (another connection has the store
+    /// open), the load runs in WAL mode as it would otherwise.
+    static func withRollbackJournal<T>(in database: Database, _ body: () throws -> T) throws -> T {
+        precondition(database.isAutocommit, "the journal mode changes only outside a transaction")
+        let switched = (try? database.scalarText("PRAGMA journal_mode = DELETE")) == "delete"
+        if switched { try database.execute("PRAGMA synchronous = FULL") }
+        defer {
+            if switched {
+                // Left in rollback mode if this fails too: the next open turns WAL on again.
+                try? database.execute("PRAGMA synchronous = NORMAL")
+                _ = try? database.scalarText("PRAGMA journal_mode = WAL")
+            }
+        }
+        return try body()
+    }
+
     /// An identifier as SQL text: a name read from the schema, never data from outside.
     private static func quoted(_ name: String) -> String {
         "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""

@@ -190,6 +190,12 @@ enum StoreFile {
             throw StoreError.newerSchema(path: path, found: version, supported: migrations.count)
         }
         try database.execute("PRAGMA synchronous = NORMAL")
+        // A run killed during a bulk load leaves the store in rollback-journal mode
+        // (`BulkLoad.withRollbackJournal`); reading it above rolled the load back. If another
+        // connection keeps the mode from changing now, a later open changes it.
+        if try database.scalarText("PRAGMA journal_mode") != "wal" {
+            _ = try? database.scalarText("PRAGMA journal_mode = WAL")
+        }
         if version < migrations.count {
             try database.inTransaction {
                 for migration in migrations[version...] {

@@ -121,6 +121,9 @@ final class BulkLoadTests {
         #expect(try Self.comparable(bulk.database) == Self.comparable(batched.database))
         #expect(try bulk.database.scalarText("PRAGMA integrity_check") == "ok")
         #expect(try Self.indexLists(bulk.database) == freshIndexLists())
+        // The load ran with a rollback journal; the store is back in WAL mode, at its usual synchronous.
+        #expect(try bulk.database.scalarText("PRAGMA journal_mode") == "wal")
+        #expect(try bulk.database.scalarInt("PRAGMA synchronous") == 1)
         // The next night sees nothing to do, in either store.
         #expect(try StoreFixtures.plan(users, against: bulk).actions.filter { $0.kind != .skip }.map(\.userName)
             == ["user00017@contoso.example"])
@@ -167,6 +170,22 @@ final class BulkLoadTests {
         #expect(try Self.indexLists(database) == before)
     }
 
+    @Test func bulkLoadWithAnotherConnectionOpenStaysInWALModeAndLoadsEveryUser() throws {
+        let path = folder + "/shared.db"
+        let store = try SQLiteStore(path: path, create: true)
+        store.bulkLoadMinimum = 1
+        // A reader holds the store open: the journal mode cannot change, and the load runs in WAL mode.
+        let reader = try Database(path: path, create: false)
+        #expect(try reader.scalarInt("SELECT count(*) FROM users") == 0)
+        let plan = try StoreFixtures.plan(Self.users(300), against: store)
+        let result = try store.apply(plan, mode: "apply", checkFingerprint: false, now: StoreFixtures.firstClock)
+        #expect(result.applied == [.create: 258])
+        #expect(try reader.scalarInt("SELECT count(*) FROM users") == 258)
+        #expect(try store.database.scalarText("PRAGMA journal_mode") == "wal")
+        #expect(try store.database.scalarInt("PRAGMA synchronous") == 1)
+        #expect(try Self.indexLists(store.database) == freshIndexLists())
+    }
+
     @Test func bulkLoadKilledPartWayLeavesAnEmptyStoreWithEveryIndex() throws {
         let count = 6_000
         let page = folder + "/users.json"
@@ -201,11 +220,16 @@ final class BulkLoadTests {
         #expect(process.terminationReason == .uncaughtSignal)
         #expect(stderr.contains(/applying \d+% \([24],000 of 6,000/))
 
+        // Killed inside the load's rollback-journal transaction: the journal is there to undo it.
+        #expect(FileManager.default.fileExists(atPath: store + "-journal"))
         let killed = try Database(path: store, create: false)
         #expect(try killed.scalarText("PRAGMA integrity_check") == "ok")
         #expect(try killed.scalarInt("SELECT count(*) FROM users") == 0)
         #expect(try killed.scalarInt("SELECT count(*) FROM links") == 0)
         #expect(try Self.indexLists(killed) == freshIndexLists())
+        #expect(try killed.scalarText("PRAGMA journal_mode") == "delete")
+        // The next open puts the store back in WAL mode.
+        #expect(try SQLiteStore(path: store, create: false).database.scalarText("PRAGMA journal_mode") == "wal")
 
         let run = try TestSupport.run(arguments)
         #expect(run.status == 0, "\(run.stderr)")
