@@ -10,6 +10,9 @@ final class UserWriter {
     private let setDigest: Statement
     /// Ids of created users, in creation order (see `TimeOrderedID`).
     private var ids = TimeOrderedID()
+    private var createJSONCache: (layout: PathLayout, shape: CreateJSON?)?
+    /// Reused for each created user's JSON.
+    private var jsonBuffer: [UInt8] = []
 
     private static let columns: [(name: String, path: SCIMPath)] = [
         ("display_name", SCIMPath(attribute: "displayName")),
@@ -47,6 +50,11 @@ final class UserWriter {
         case .skip:
             throw ActionFailure(code: "invalidPlan", message: "a skip has nothing to apply")
         case .create:
+            if let values = action.createResource?.values, let shape = createJSON(for: values.layout) {
+                let id = ids.next()
+                try insert(values, shape: shape, id: id, at: time, digest: action.digest.value)
+                return id
+            }
             guard let resource = action.resource else {
                 throw ActionFailure(code: "invalidPlan", message: "create action without a resource")
             }
@@ -89,6 +97,31 @@ final class UserWriter {
         return (id, (resource, version, selectUser.text(2)))
     }
 
+    /// The shape of resources of `layout` (`CreateJSON`), made once per mapping; `nil` when its
+    /// creates take the general path.
+    private func createJSON(for layout: PathLayout) -> CreateJSON? {
+        if let cached = createJSONCache, cached.layout === layout { return cached.shape }
+        let shape = CreateJSON(layout: layout)
+        createJSONCache = (layout, shape)
+        return shape
+    }
+
+    /// Inserts a created user from its mapped values: the row `write` inserts for the resource
+    /// built from them (`JSONValue.userResource`), without building it.
+    private func insert(_ values: PathValues<SCIMValue>, shape: CreateJSON, id: String, at time: String, digest: UInt64?) throws {
+        let (userName, externalId, active) = shape.identity(values)
+        guard let userName, !userName.isEmpty else {
+            throw ActionFailure(code: "invalidResource", message: "the resource has no userName")
+        }
+        jsonBuffer.removeAll(keepingCapacity: true)
+        shape.write(values, id: id, created: time, lastModified: time, version: SQLiteStore.etag(1), into: &jsonBuffer)
+        let json = String(decoding: jsonBuffer, as: UTF8.self)
+        let attributes = Self.columns.map { SQLValue(shape.value(values, at: $0.path).map(\.text)) }
+        try run(insert: true, userName: userName, values: [.text(id), SQLValue(externalId), .text(userName),
+            .text(IdentityKey.normalize(userName)), SQLValue(active)] + attributes
+            + [.text(json), .text(time), .text(time), .integer(1), SQLValue(digest), .integer(1)])
+    }
+
     /// Inserts or rewrites a user from its resource, keeping the columns in step with the JSON.
     private func write(
         _ resource: JSONValue, id: String, created: String, version: Int, at time: String, insert: Bool, digest: UInt64?
@@ -108,14 +141,19 @@ final class UserWriter {
         full.set(SCIMPath(attribute: "meta"), to: meta)
         let json = JSONWriter.write(full, pretty: false)
         let attributes = Self.columns.map { SQLValue(resource.value(at: $0.path).flatMap(SCIMValue.init(json:)).map(\.text)) }
+        if insert {
+            try run(insert: true, userName: userName, values: [.text(id), SQLValue(externalId), .text(userName), .text(key), SQLValue(active)]
+                + attributes + [.text(json), .text(created), .text(time), .integer(Int64(version)), SQLValue(digest), .integer(Int64(version))])
+        } else {
+            try run(insert: false, userName: userName, values: [SQLValue(externalId), .text(userName), .text(key), SQLValue(active)]
+                + attributes + [.text(json), .text(time), .integer(Int64(version)), SQLValue(digest), .integer(Int64(version)), .text(id)])
+        }
+    }
+
+    /// Runs the insert or update with `values`, a taken userName reported as the action's failure.
+    private func run(insert: Bool, userName: String, values: [SQLValue]) throws {
         do {
-            if insert {
-                try insertUser.run(values: [.text(id), SQLValue(externalId), .text(userName), .text(key), SQLValue(active)]
-                    + attributes + [.text(json), .text(created), .text(time), .integer(Int64(version)), SQLValue(digest), .integer(Int64(version))])
-            } else {
-                try updateUser.run(values: [SQLValue(externalId), .text(userName), .text(key), SQLValue(active)]
-                    + attributes + [.text(json), .text(time), .integer(Int64(version)), SQLValue(digest), .integer(Int64(version)), .text(id)])
-            }
+            try (insert ? insertUser : updateUser).run(values: values)
         } catch {
             if case .sqlite(code: 2067, _, _) = error {
                 throw ActionFailure(code: "uniqueness", message: "userName \(userName) is already taken by another target user")

@@ -140,6 +140,12 @@ struct CreateResource: Sendable, Equatable {
         storage = .values(values)
     }
 
+    /// The mapped values of a planned create; `nil` for a resource read from a plan file.
+    var values: PathValues<SCIMValue>? {
+        if case .values(let values) = storage { return values }
+        return nil
+    }
+
     var json: JSONValue {
         switch storage {
         case .json(let json): return json

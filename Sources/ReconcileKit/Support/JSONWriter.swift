@@ -116,8 +116,14 @@ private struct Writer {
         text.withUTF8 { buffer.append(contentsOf: $0) }
     }
 
-    /// Appends `text` quoted, escaping per RFC 8259 §7 and copying unescaped runs in one go.
     mutating func appendString(_ text: String) {
+        JSONWriter.appendString(text, to: &buffer)
+    }
+}
+
+extension JSONWriter {
+    /// Appends `text` quoted, escaping per RFC 8259 §7 and copying unescaped runs in one go.
+    static func appendString(_ text: String, to buffer: inout [UInt8]) {
         var text = text
         buffer.append(UInt8(ascii: "\""))
         text.withUTF8 { utf8 in
