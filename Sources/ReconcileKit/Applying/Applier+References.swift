@@ -7,18 +7,24 @@ extension Applier {
     /// level's creates (a manager's manager comes first). A batch never holds a reference to a create
     /// of the same batch, so targets that apply a batch at once see every id already filled in.
     static func batches(_ actions: [PlanAction], size: Int) -> [ArraySlice<PlanAction>] {
+        batchIndices(actions, size: size).map { ArraySlice($0.map { actions[$0] }) }
+    }
+
+    /// `batches(_:size:)` as positions in `actions`: the Applier copies one batch's actions at a
+    /// time, not all of a million-action plan's at once.
+    static func batchIndices(_ actions: [PlanAction], size: Int) -> [ArraySlice<Int>] {
         // Grouped by kind as `order` says, each group in plan order: what a stable sort by kind
         // gives, in one pass instead of a million-action sort that looks up two ranks per comparison.
-        var groups = [[PlanAction]](repeating: [], count: order.count)
-        for action in actions { groups[order.firstIndex(of: action.kind)!].append(action) }
+        var groups = [[Int]](repeating: [], count: order.count)
+        for (index, action) in actions.enumerated() { groups[order.firstIndex(of: action.kind)!].append(index) }
         let ordered = Array(groups.joined())
         var levels = [Int](repeating: 0, count: ordered.count)
-        if ordered.contains(where: { !$0.references.isEmpty }) {
+        if actions.contains(where: { !$0.references.isEmpty }) {
             var creates: [String: Int] = [:]
-            for (index, action) in ordered.enumerated() where action.kind == .create {
-                if let source = action.sourceId { creates[source] = index }
+            for (position, index) in ordered.enumerated() where actions[index].kind == .create {
+                if let source = actions[index].sourceId { creates[source] = position }
             }
-            let dependencies = { (index: Int) in ordered[index].references.compactMap { creates[$0.sourceId] } }
+            let dependencies = { (position: Int) in actions[ordered[position]].references.compactMap { creates[$0.sourceId] } }
             var known = [Bool](repeating: false, count: ordered.count)
             var onPath = [Bool](repeating: false, count: ordered.count)
             // Depth-first without recursion: management chains can be long. A cycle (only in a
@@ -41,13 +47,13 @@ extension Applier {
                 }
             }
         }
-        var byLevel = [[PlanAction]](repeating: [], count: (levels.max() ?? 0) + 1)
-        for (index, action) in ordered.enumerated() { byLevel[levels[index]].append(action) }
-        var batches: [ArraySlice<PlanAction>] = []
+        var byLevel = [[Int]](repeating: [], count: (levels.max() ?? 0) + 1)
+        for (position, index) in ordered.enumerated() { byLevel[levels[position]].append(index) }
+        var batches: [ArraySlice<Int>] = []
         for members in byLevel {
             var start = 0
             while start < members.count {
-                batches.append(ArraySlice(members[start..<min(start + size, members.count)]))
+                batches.append(members[start..<min(start + size, members.count)])
                 start += size
             }
         }
@@ -58,8 +64,8 @@ extension Applier {
     /// `batch` with every reference filled in from `created` (source id -> target id of this run's
     /// creates) or, failing that, the links; an unresolved one is left unset with a warning, which
     /// also goes to the action's provisioning log row.
-    func resolvingReferences(_ batch: ArraySlice<PlanAction>, created: [String: String], warnings: inout [String]) throws -> [PlanAction] {
-        guard batch.contains(where: { !$0.references.isEmpty }) else { return Array(batch) }
+    func resolvingReferences(_ batch: [PlanAction], created: [String: String], warnings: inout [String]) throws -> [PlanAction] {
+        guard batch.contains(where: { !$0.references.isEmpty }) else { return batch }
         return try batch.map { planned in
             guard !planned.references.isEmpty else { return planned }
             var action = planned

@@ -34,13 +34,16 @@ public struct Applier {
     public func apply(
         _ plan: Plan, mode: String, checkFingerprint: Bool, runID: Int64? = nil, now: () -> String = Timestamp.now
     ) throws -> ApplyResult {
-        let batches = Self.batches(plan.actions, size: target.batchSize)
+        let batches = Self.batchIndices(plan.actions, size: target.batchSize)
         progress?.begin(stage: "applying", total: plan.actions.count, unit: "actions")
         defer { progress?.finish() }
         // What the committed batches did; the batch in flight works on a copy.
         var committed: ApplyResult?
         // Source id -> target id of this run's creates, for references to them (`Applier+References.swift`).
         var created: [String: String] = [:]
+        // Only the creates some action refers to are kept there: a million creates without a
+        // manager among them keep none.
+        let referenced = Set(plan.actions.lazy.flatMap { $0.references.lazy.map(\.sourceId) })
         var start = 0
         var stop: (any Error)?
         // Prepared once: for a target that needs them, a million actions each open and close a savepoint.
@@ -57,7 +60,7 @@ public struct Applier {
         let bulk = try target.isBulkLoad(creates: plan.actions.lazy.filter { $0.kind == .create }.count)
         func applyBatches(eachInATransaction: Bool) throws {
             repeat {
-                let batch = batches[start]
+                let batch = batches[start].map { plan.actions[$0] }
                 var working = committed
                 func body() throws {
                     if working == nil {
@@ -69,7 +72,7 @@ public struct Applier {
                         }
                         working = ApplyResult(runID: try runID ?? state.beginRun(mode: mode, snapshotSHA256: plan.snapshot.sha256, at: now()))
                     }
-                    stop = try applyBatch(batch, into: &working!, created: &created, savepoints: savepoints, at: now())
+                    stop = try applyBatch(batch, into: &working!, created: &created, referenced: referenced, savepoints: savepoints, at: now())
                 }
                 if eachInATransaction { try state.database.inTransaction(body) } else { try body() }
                 committed = working
@@ -121,11 +124,11 @@ public struct Applier {
     /// - Returns: the error that stops the run, when the target applied the batch at once and it
     ///   stopped part-way: the actions it did apply are recorded first.
     private func applyBatch(
-        _ batch: ArraySlice<PlanAction>, into result: inout ApplyResult, created: inout [String: String],
-        savepoints: Savepoints, at time: String
+        _ batch: [PlanAction], into result: inout ApplyResult, created: inout [String: String],
+        referenced: Set<String>, savepoints: Savepoints, at time: String
     ) throws -> (any Error)? {
         let batch = try resolvingReferences(batch, created: created, warnings: &result.warnings)
-        let outcomes = try target.apply(batch: Array(batch), at: time)
+        let outcomes = try target.apply(batch: batch, at: time)
         var stop: (any Error)?
         for (position, action) in batch.enumerated() {
             let began = DispatchTime.now().uptimeNanoseconds
@@ -147,7 +150,7 @@ public struct Applier {
                     case .create:
                         if let sourceID = action.sourceId {
                             try state.link(sourceID: sourceID, targetID: id, runID: result.runID, at: time)
-                            created[sourceID] = id
+                            if referenced.contains(sourceID) { created[sourceID] = id }
                         }
                     default:
                         if let sourceID = action.sourceId { try state.link(sourceID: sourceID, targetID: id, runID: result.runID, at: time) }
