@@ -119,7 +119,12 @@ public struct PlanAction: Sendable, Equatable {
 
     /// `actions` in plan order, normalizing each userName once rather than once per comparison.
     static func sortedInPlanOrder(_ actions: [PlanAction]) -> [PlanAction] {
-        actions.map { ($0.orderKey, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        // Positions are sorted, not (key, action) pairs: the result is the one copy of the actions
+        // made (sorting and unzipping pairs held three more copies of a million actions at once).
+        // Equal keys keep their order, as the stable sort of pairs kept it.
+        let keys = actions.map(\.orderKey)
+        let order = keys.indices.sorted { a, b in keys[a] < keys[b] || (!(keys[b] < keys[a]) && a < b) }
+        return order.map { actions[$0] }
     }
 }
 
