@@ -77,10 +77,9 @@ enum BulkLoad {
         let switched = (try? database.scalarText("PRAGMA journal_mode = DELETE")) == "delete"
         if switched { try database.execute("PRAGMA synchronous = FULL") }
         defer {
-            if switched {
-                // Left in rollback mode if this fails too: the next open turns WAL on again.
+            // Left in rollback mode (and at FULL) if this fails: the next open turns WAL on again.
+            if switched, (try? database.scalarText("PRAGMA journal_mode = WAL")) == "wal" {
                 try? database.execute("PRAGMA synchronous = NORMAL")
-                _ = try? database.scalarText("PRAGMA journal_mode = WAL")
             }
         }
         return try body()
