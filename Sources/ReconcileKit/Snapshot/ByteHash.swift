@@ -36,10 +36,23 @@ enum ByteHash {
     /// Whether `a` and `b` have the same UTF-8 bytes. `==` on strings tests canonical equivalence,
     /// which would let one spelling stand in for another.
     static func sameBytes(_ a: String, _ b: String) -> Bool {
-        var a = a
         var b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
+        return b.withUTF8 { sameBytes(a, UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Whether `text`'s UTF-8 is `bytes`.
+    static func sameBytes(_ text: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        compare(text, bytes) == 0
+    }
+
+    /// `text`'s UTF-8 against `bytes` as SQLite's BINARY collation orders them: -1, 0 or 1.
+    static func compare(_ text: String, _ bytes: UnsafeRawBufferPointer) -> Int {
+        var text = text
+        return text.withUTF8 { utf8 in
+            let common = min(utf8.count, bytes.count)
+            let order = common == 0 ? 0 : memcmp(utf8.baseAddress!, bytes.baseAddress!, common)
+            if order != 0 { return order < 0 ? -1 : 1 }
+            return utf8.count == bytes.count ? 0 : (utf8.count < bytes.count ? -1 : 1)
         }
     }
 }

@@ -58,10 +58,7 @@ struct UserIDIndex {
         while slots[slot] != 0 {
             if slots[slot] & 0xFFFF_FFFF_0000_0000 == tag {
                 let position = Int(slots[slot] & 0xFFFF_FFFF) - 1
-                var id = users[position].id
-                if id.withUTF8({ $0.count == bytes.count && (bytes.isEmpty || memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0) }) {
-                    return position
-                }
+                if ByteHash.sameBytes(users[position].id, UnsafeRawBufferPointer(bytes)) { return position }
             }
             slot = (slot + 1) & mask
         }

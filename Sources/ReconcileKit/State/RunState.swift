@@ -77,7 +77,7 @@ public final class RunState {
             // The first user whose id is not below the target id, by bytes as SQLite orders them.
             var order = 1
             while next < users.count {
-                order = row.withTextBytes(1) { target in Self.compareBytes(users[next].id, target) }
+                order = row.withTextBytes(1) { target in ByteHash.compare(users[next].id, target) }
                 if order >= 0 { break }
                 next += 1
             }
@@ -93,17 +93,6 @@ public final class RunState {
             }
         }
         return links
-    }
-
-    /// `text`'s UTF-8 bytes compared with `bytes` as SQLite's BINARY collation does: -1, 0 or 1.
-    private static func compareBytes(_ text: String, _ bytes: UnsafeRawBufferPointer) -> Int {
-        var text = text
-        return text.withUTF8 { utf8 in
-            let common = min(utf8.count, bytes.count)
-            let order = common == 0 ? 0 : memcmp(utf8.baseAddress!, bytes.baseAddress!, common)
-            if order != 0 { return order < 0 ? -1 : 1 }
-            return utf8.count == bytes.count ? 0 : (utf8.count < bytes.count ? -1 : 1)
-        }
     }
 
     /// How many users this job manages (links): what the deletion threshold's percentage is of.

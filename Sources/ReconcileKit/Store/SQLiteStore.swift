@@ -106,9 +106,9 @@ public final class SQLiteStore: ProvisioningTarget {
             var userName: String?
             if let positions, !row.isNull(1) {
                 let source = row.withTextBytes(1) { positions.position(ofUTF8: $0.bindMemory(to: UInt8.self)) }.map { positions.users[$0] }
-                if let source, row.withTextBytes(1, { Self.hasBytes(source.id, $0) }) {
+                if let source, row.withTextBytes(1, { ByteHash.sameBytes(source.id, $0) }) {
                     externalId = source.id
-                    if case .string(let name)? = source.properties["userprincipalname"], row.withTextBytes(2, { Self.hasBytes(name, $0) }) {
+                    if case .string(let name)? = source.properties["userprincipalname"], row.withTextBytes(2, { ByteHash.sameBytes(name, $0) }) {
                         userName = name
                     }
                 }
@@ -143,12 +143,6 @@ public final class SQLiteStore: ProvisioningTarget {
             fingerprint: try fingerprint())
         state.keepsDigests = true
         return state
-    }
-
-    /// Whether `text`'s UTF-8 is `bytes`.
-    private static func hasBytes(_ text: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        var text = text
-        return text.withUTF8 { $0.count == bytes.count && ($0.isEmpty || memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0) }
     }
 
     /// `meta.version` as a weak ETag (RFC 7644 §3.14).
