@@ -75,6 +75,8 @@ extension ExpressionFunctions {
         } catch {
             throw .badArguments(function: "Replace", reason: "regexPattern \"\(pattern)\" is not a valid regular expression (\(error))")
         }
+        // One match first, so the pattern's program is built here, not lazily by two planner slices at once.
+        _ = "".firstMatch(of: expression)
         compiled.withLock { $0[pattern] = CompiledPattern(regex: expression) }
         return expression
     }
