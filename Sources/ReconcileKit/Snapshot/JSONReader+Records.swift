@@ -45,10 +45,10 @@ extension JSONReader {
     private mutating func readExport(into document: inout ExportDocument) throws(JSONError) {
         if count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { index = 3 }
         skipWhitespace()
-        if index < count, base[index] == Byte.openBracket {
+        if index < count, base[index] == .openBracket {
             document.top = .array
             try readRecords(into: &document)
-        } else if index < count, base[index] == Byte.openBrace {
+        } else if index < count, base[index] == .openBrace {
             document.top = .object
             try readMembers(into: &document, target: .top)
         } else {
@@ -65,27 +65,20 @@ extension JSONReader {
         try enterContainer()
         defer { depth -= 1 }
         skipWhitespace()
-        if index < count, base[index] == Byte.closeBracket {
+        if index < count, base[index] == .closeBracket {
             index += 1
             return
         }
         while true {
             skipWhitespace()
-            if index < count, base[index] == Byte.openBrace {
+            if index < count, base[index] == .openBrace {
                 let start = document.members.count
                 try readMembers(into: &document, target: .record)
                 document.records.append(.object(start..<document.members.count))
             } else {
                 document.records.append(.other(try readValue()))
             }
-            skipWhitespace()
-            guard index < count else { throw fail("unexpected end of input", at: index) }
-            let next = base[index]
-            index += 1
-            if next == Byte.closeBracket { break }
-            guard next == Byte.comma else { throw fail("expected ',' or ']' after array element", at: index - 1) }
-            skipWhitespace()
-            if index < count, base[index] == Byte.closeBracket { throw fail("trailing comma before ']'", at: index) }
+            if try !moreElements(closing: .closeBracket, after: "array element") { break }
         }
     }
 
@@ -96,27 +89,27 @@ extension JSONReader {
         try enterContainer()
         defer { depth -= 1 }
         skipWhitespace()
-        if index < count, base[index] == Byte.closeBrace {
+        if index < count, base[index] == .closeBrace {
             index += 1
             return
         }
         var position = 0
         while true {
             guard index < count else { throw fail("unexpected end of input", at: index) }
-            guard base[index] == Byte.quote else { throw fail("expected string for object key", at: index) }
+            guard base[index] == .quote else { throw fail("expected string for object key", at: index) }
             let key = try readKey(slot: Self.keySlot(depth: depth, position: position))
             skipWhitespace()
             guard index < count else { throw fail("unexpected end of input", at: index) }
-            guard base[index] == Byte.colon else { throw fail("expected ':' after object key", at: index) }
+            guard base[index] == .colon else { throw fail("expected ':' after object key", at: index) }
             index += 1
             skipWhitespace()
             var member = ExportDocument.Member(key: key, value: .null)
-            if target != .lifted, index < count, base[index] == Byte.openBrace, ExportDocument.isAdditionalProperties(key) {
+            if target != .lifted, index < count, base[index] == .openBrace, ExportDocument.isAdditionalProperties(key) {
                 let start = document.lifted.count
                 try readMembers(into: &document, target: .lifted)
                 member.value = .object([:])
                 member.lifted = start..<document.lifted.count
-            } else if target == .top, index < count, base[index] == Byte.openBracket, key == "value" {
+            } else if target == .top, index < count, base[index] == .openBracket, key == "value" {
                 let start = document.records.count
                 try readRecords(into: &document)
                 member.value = .array([])
@@ -130,24 +123,7 @@ extension JSONReader {
             case .lifted: document.lifted.append(member)
             }
             position += 1
-            skipWhitespace()
-            guard index < count else { throw fail("unexpected end of input", at: index) }
-            let next = base[index]
-            index += 1
-            if next == Byte.closeBrace { break }
-            guard next == Byte.comma else { throw fail("expected ',' or '}' after object member", at: index - 1) }
-            skipWhitespace()
-            if index < count, base[index] == Byte.closeBrace { throw fail("trailing comma before '}'", at: index) }
+            if try !moreElements(closing: .closeBrace, after: "object member") { break }
         }
     }
-}
-
-private enum Byte {
-    static let quote = UInt8(ascii: "\"")
-    static let comma = UInt8(ascii: ",")
-    static let colon = UInt8(ascii: ":")
-    static let openBracket = UInt8(ascii: "[")
-    static let closeBracket = UInt8(ascii: "]")
-    static let openBrace = UInt8(ascii: "{")
-    static let closeBrace = UInt8(ascii: "}")
 }

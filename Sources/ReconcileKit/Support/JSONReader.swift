@@ -150,6 +150,22 @@ public struct JSONReader {
         }
     }
 
+    /// After a container's element (`after` names it): consumes a comma and says whether another
+    /// element follows, or consumes `closing` and says none does; refuses anything else and a
+    /// trailing comma.
+    mutating func moreElements(closing: UInt8, after element: String) throws(JSONError) -> Bool {
+        skipWhitespace()
+        guard index < count else { throw fail("unexpected end of input", at: index) }
+        let next = base[index]
+        index += 1
+        if next == closing { return false }
+        let close = { Character(Unicode.Scalar(closing)) }
+        guard next == .comma else { throw fail("expected ',' or '\(close())' after \(element)", at: index - 1) }
+        skipWhitespace()
+        if index < count, base[index] == closing { throw fail("trailing comma before '\(close())'", at: index) }
+        return true
+    }
+
     private mutating func readObject() throws(JSONError) -> JSONValue {
         try enterContainer()
         defer { depth -= 1 }
@@ -169,14 +185,7 @@ public struct JSONReader {
             index += 1
             let value = try readValue()
             members.append((key, value))
-            skipWhitespace()
-            guard index < count else { throw fail("unexpected end of input", at: index) }
-            let next = base[index]
-            index += 1
-            if next == .closeBrace { break }
-            guard next == .comma else { throw fail("expected ',' or '}' after object member", at: index - 1) }
-            skipWhitespace()
-            if index < count, base[index] == .closeBrace { throw fail("trailing comma before '}'", at: index) }
+            if try !moreElements(closing: .closeBrace, after: "object member") { break }
         }
         var object = [String: JSONValue](minimumCapacity: members.count - first)
         for member in members[first...] {
@@ -197,14 +206,7 @@ public struct JSONReader {
         let first = elements.count
         while true {
             elements.append(try readValue())
-            skipWhitespace()
-            guard index < count else { throw fail("unexpected end of input", at: index) }
-            let next = base[index]
-            index += 1
-            if next == .closeBracket { break }
-            guard next == .comma else { throw fail("expected ',' or ']' after array element", at: index - 1) }
-            skipWhitespace()
-            if index < count, base[index] == .closeBracket { throw fail("trailing comma before ']'", at: index) }
+            if try !moreElements(closing: .closeBracket, after: "array element") { break }
         }
         let array = Array(elements[first...])
         elements.removeSubrange(first...)
@@ -525,7 +527,8 @@ public struct JSONReader {
     }
 }
 
-private extension UInt8 {
+/// JSON's structural bytes, for the readers of this module (`JSONReader`, its export reader).
+extension UInt8 {
     static let tab = UInt8(ascii: "\t")
     static let newline = UInt8(ascii: "\n")
     static let carriageReturn = UInt8(ascii: "\r")

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import ReconcileKit
 
-/// The planner's links share the strings the store's users hold; they must still be exactly the
-/// links the store keeps, whatever the ids and however the rows pair up.
+/// The planner's links share the strings the store's users hold, and the users the snapshot's: they
+/// must still hold exactly the store's links and text, whatever the ids and however the rows pair up.
 final class LinkSharingTests {
     private let folder: String
     private let store: SQLiteStore
@@ -40,21 +40,6 @@ final class LinkSharingTests {
         // Users handed over out of id order only miss the sharing.
         let shuffled = Array(state.users.reversed())
         #expect(try store.runState.linksBySource(sharingStringsOf: shuffled) == (try store.links()))
-    }
-}
-
-/// The store's users may share the snapshot's strings; what they hold must be the store's text.
-final class TargetStringSharingTests {
-    private let folder: String
-    private let store: SQLiteStore
-
-    init() throws {
-        folder = TestSupport.temporaryFolder()
-        store = try SQLiteStore(path: folder + "/store.db", create: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: folder)
     }
 
     @Test func usersReadBesideTheSnapshotHoldExactlyTheStoresText() throws {
