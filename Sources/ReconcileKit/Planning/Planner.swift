@@ -150,8 +150,9 @@ public struct Planner: Sendable {
                     noChange += 1
                     continue
                 }
-                if var action = references.attach(pending, to: change(resolved, current, matchedOn: matchedOn),
-                                                  user: resolved, target: current, matchedOn: matchedOn) {
+                let compared = current.withResourceRead()
+                if var action = references.attach(pending, to: change(resolved, compared, matchedOn: matchedOn),
+                                                  user: resolved, target: compared, matchedOn: matchedOn) {
                     action.digest = AppliedDigest(digest)
                     actions.append(action)
                 } else {

@@ -126,6 +126,9 @@ public final class SQLiteStore: ProvisioningTarget {
     /// to be used.
     public func planningFailure() -> StoreError? { resourceLoader?.failure }
 
+    /// How many users' resources planning read since the store was read.
+    var resourcesRead: Int { resourceLoader?.reads ?? 0 }
+
     /// Source id -> target id for every user this job manages.
     public func links() throws -> [String: String] {
         try runState.linksBySource()

@@ -50,6 +50,14 @@ public struct TargetUser: Sendable, Equatable {
         self.appliedDigest = appliedDigest
     }
 
+    /// This user with its resource in hand: comparing it reads many paths, and a deferred resource
+    /// would be read from the store again for each of them.
+    func withResourceRead() -> TargetUser {
+        guard case .deferred = storage else { return self }
+        return TargetUser(id: id, externalId: externalId, userName: userName, active: active, version: version,
+                          storage: .loaded(resource), appliedDigest: appliedDigest)
+    }
+
     /// Reads a User resource as a SCIM server returns it.
     public init?(resource: JSONValue) {
         guard let id = resource.member("id")?.stringValue,
@@ -119,6 +127,7 @@ final class ResourceLoader: @unchecked Sendable {
     // Used under `lock` only, which is what makes sharing it safe.
     private nonisolated(unsafe) let statement: Statement
     private var firstFailure: StoreError?
+    private var readCount = 0
 
     init(database: Database) throws(StoreError) {
         statement = try database.prepare("SELECT resource FROM users WHERE id = ?")
@@ -127,8 +136,12 @@ final class ResourceLoader: @unchecked Sendable {
     /// The first read that failed since the store was read, if any.
     var failure: StoreError? { lock.withLock { firstFailure } }
 
+    /// How many resources were read since the store was read.
+    var reads: Int { lock.withLock { readCount } }
+
     func resource(id: String) -> JSONValue {
         lock.withLock {
+            readCount += 1
             do {
                 try statement.bind([.text(id)])
                 defer { statement.reset() }

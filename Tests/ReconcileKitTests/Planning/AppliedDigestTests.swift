@@ -59,6 +59,15 @@ final class AppliedDigestTests {
         #expect(plan.actions.first?.changes.map(\.path.description) == ["title"])
     }
 
+    @Test func aChangedUserIsReadOnceForAllItsAttributes() throws {
+        try apply([StoreFixtures.alice(), StoreFixtures.bob()])
+        let plan = try StoreFixtures.plan([StoreFixtures.alice(jobTitle: "Lab Director", department: "Quality"), StoreFixtures.bob()], against: store)
+        #expect(plan.actions.map(\.kind) == [.update])
+        #expect(plan.actions.first?.changes.count == 2)
+        // Compared over every mapped path, but read from the store once; bob, unchanged, not at all.
+        #expect(store.resourcesRead == 1)
+    }
+
     @Test func aResourceThatCannotBeReadIsReportedNotGuessed() throws {
         try apply([StoreFixtures.alice()])
         try corruptResource("alice-id")
