@@ -41,8 +41,9 @@ enum Job {
             progress?.begin(stage: "planning", total: snapshot.users.count, unit: "users")
             let plan = planner.plan(snapshot: snapshot, target: target, createdAt: Timestamp.now(), scope: scope, progress: progress)
             progress?.finish()
-            // Not the target: its users read resources through the store's connection, which must close.
+            // The target's users too: closing the store lets go of the connection their resources were read through.
             KeptUntilExit.keep(plan)
+            KeptUntilExit.keep(target)
             // A user's resource the planner asked for could not be read: the plan must not be used.
             if let failure = store?.planningFailure() { throw failure }
             return (plan, target)

@@ -12,8 +12,10 @@ public final class SQLiteStore: ProvisioningTarget {
     /// This store's links, runs and provisioning log, kept in the same file.
     public let runState: RunState
     private lazy var writer = Result { try UserWriter(database: database) }
-    /// Reads the resources of the users `targetState()` handed out, when planning asks for them.
-    private var resourceLoader: ResourceLoader?
+    /// Read the resources of the users each `targetState()` handed out, when planning asks for them;
+    /// the last one is the current plan's.
+    private var resourceLoaders: [ResourceLoader] = []
+    private var resourceLoader: ResourceLoader? { resourceLoaders.last }
 
     public var kind: String { "sqlite" }
     public var location: String { path }
@@ -29,6 +31,12 @@ public final class SQLiteStore: ProvisioningTarget {
         self.path = path
         self.database = try StoreFile.open(path, kind: .scim, create: create, created: notice)
         self.runState = try RunState(database: database)
+    }
+
+    // Users handed out by `targetState()` may outlive the store (a run keeps them until it exits):
+    // their loader lets go of the connection now, so it closes (and checkpoints) as it would.
+    deinit {
+        for loader in resourceLoaders { loader.close() }
     }
 
     /// Writes one action's change to the users table (the Applier records links and the log).
@@ -89,7 +97,7 @@ public final class SQLiteStore: ProvisioningTarget {
     func plannedUsers(progress: ProgressReporter? = nil, sharingStringsOf snapshot: Snapshot? = nil) throws -> [TargetUser] {
         let positions = snapshot?.positions()
         let loader = try ResourceLoader(database: database)
-        resourceLoader = loader
+        resourceLoaders.append(loader)
         let count = try userCount()
         progress?.begin(stage: "reading the store", total: count, unit: "rows")
         var users: [TargetUser] = []

@@ -125,7 +125,8 @@ enum ResourceStorage: Sendable, Equatable {
 final class ResourceLoader: @unchecked Sendable {
     private let lock = NSLock()
     // Used under `lock` only, which is what makes sharing it safe.
-    private nonisolated(unsafe) let statement: Statement
+    // `nil` once the store closed (`close()`): the statement would otherwise keep its connection open.
+    private nonisolated(unsafe) var statement: Statement?
     private var firstFailure: StoreError?
     private var readCount = 0
 
@@ -139,10 +140,19 @@ final class ResourceLoader: @unchecked Sendable {
     /// How many resources were read since the store was read.
     var reads: Int { lock.withLock { readCount } }
 
+    /// Lets go of the store's connection; users that still hold this loader can no longer read
+    /// their resources, and a read records a failure.
+    func close() {
+        lock.withLock { statement = nil }
+    }
+
     func resource(id: String) -> JSONValue {
         lock.withLock {
             readCount += 1
             do {
+                guard let statement else {
+                    throw StoreError.sqlite(code: 0, message: "user \(id) read after the store was closed", sql: "SELECT resource FROM users")
+                }
                 try statement.bind([.text(id)])
                 defer { statement.reset() }
                 guard try statement.step() else {

@@ -343,4 +343,23 @@ final class SQLiteStoreTests {
         #expect(state.location == path)
         #expect(state.fingerprint == (try store.fingerprint()))
     }
+
+    /// The users of a store that was applied to and then let go of, as a run keeps them until it exits.
+    private func usersOutlivingTheirStore() throws -> [TargetUser] {
+        let store = try SQLiteStore(path: path, create: true)
+        _ = try store.apply(try StoreFixtures.plan([StoreFixtures.alice()], against: store), mode: "apply",
+                            checkFingerprint: false, now: StoreFixtures.firstClock)
+        return try store.targetState().users
+    }
+
+    @Test func usersKeptAfterTheStoreDoNotKeepItsConnectionOpen() throws {
+        let users = try usersOutlivingTheirStore()
+        #expect(users.map(\.userName) == ["alice@contoso.example"])
+        // The last connection closed and checkpointed: SQLite removes the write-ahead log then.
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        // Reading the resource now gets nothing rather than a connection that is gone.
+        #expect(users[0].resource == .object([:]))
+        let store = try SQLiteStore(path: path, create: false)
+        #expect(try store.targetState().users.first?.resource.member("userName") == .string("alice@contoso.example"))
+    }
 }
