@@ -94,6 +94,17 @@ final class Database {
         return result
     }
 
+    /// Runs `body` inside `BEGIN` ... `COMMIT`, a deferred transaction that takes no write lock, so
+    /// that what several statements read is one state of the database; inside a transaction
+    /// already, just runs `body`.
+    func reading<T>(_ body: () throws -> T) throws -> T {
+        guard isAutocommit else { return try body() }
+        try execute("BEGIN")
+        // Nothing was written: ending the transaction either way only lets go of the read.
+        defer { rollbackIgnoringErrors() }
+        return try body()
+    }
+
     private func rollbackIgnoringErrors() {
         // SQLite may already have rolled back on its own (SQLITE_FULL, SQLITE_IOERR...), and the
         // caller wants the error that caused the rollback, not "no transaction is active".

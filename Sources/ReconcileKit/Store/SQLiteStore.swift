@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The embedded SCIM store: SCIM Users and this job's run state in one SQLite file.
 ///
@@ -98,36 +99,88 @@ public final class SQLiteStore: ProvisioningTarget {
         let positions = snapshot?.positions()
         let loader = try ResourceLoader(database: database)
         resourceLoaders.append(loader)
-        let count = try userCount()
-        progress?.begin(stage: "reading the store", total: count, unit: "rows")
-        var users: [TargetUser] = []
-        users.reserveCapacity(count)
-        let statement = try database.prepare("""
-            SELECT id, external_id, user_name, active, version, applied_digest, digest_version FROM users ORDER BY id
-            """)
-        try statement.forEachRow { row in
-            let version = row.int(4)
-            // A digest describes the version it was written with; any later write (an older reconcile
-            // that knows no digests, say) leaves it behind.
-            let digest = !row.isNull(5) && row.int(6) == version ? UInt64(bitPattern: row.int64(5)) : nil
-            var externalId: String?
-            var userName: String?
-            if let positions, !row.isNull(1) {
-                let source = row.withTextBytes(1) { positions.position(ofUTF8: $0.bindMemory(to: UInt8.self)) }.map { positions.users[$0] }
-                if let source, row.withTextBytes(1, { ByteHash.sameBytes(source.id, $0) }) {
-                    externalId = source.id
-                    if case .string(let name)? = source.properties["userprincipalname"], row.withTextBytes(2, { ByteHash.sameBytes(name, $0) }) {
-                        userName = name
+        // One read transaction: the count is the number of rows the statement gives.
+        return try database.reading {
+            let count = try userCount()
+            progress?.begin(stage: "reading the store", total: count, unit: "rows")
+            nonisolated(unsafe) let statement = try database.prepare("""
+                SELECT id, external_id, user_name, active, version, applied_digest, digest_version FROM users ORDER BY id
+                """)
+            // One thread reads the statement (`UserRows`); both make users of what it read, each
+            // chunk straight into its place in the array.
+            return try [TargetUser](unsafeUninitializedCapacity: count) { buffer, initialized in
+                nonisolated(unsafe) let buffer = buffer
+                let queue = UserRows.Queue()
+                let written = Mutex<(ranges: [Range<Int>], failure: (any Error)?)>(([], nil))
+                @Sendable func convert(_ position: Int, _ chunk: UserRows.Chunk) {
+                    let start = position * UserRows.chunkSize
+                    guard start + chunk.rows.count <= count else {
+                        written.withLock { $0.failure = $0.failure ?? StoreError.sqlite(
+                            code: 0, message: "the users table changed while it was read", sql: statement.sql) }
+                        return
+                    }
+                    Self.makeUsers(of: chunk, sharingStringsOf: positions, loader: loader) { offset, user in
+                        (buffer.baseAddress! + start + offset).initialize(to: user)
+                    }
+                    written.withLock { $0.ranges.append(start..<start + chunk.rows.count) }
+                    progress?.advance(by: chunk.rows.count)
+                }
+                DispatchQueue.concurrentPerform(iterations: 2) { task in
+                    if task == 0 {
+                        do {
+                            try UserRows.read(statement) { chunk in
+                                queue.put(chunk)
+                                if let (position, chunk) = queue.take(ifAtLeast: UserRows.backlog) { convert(position, chunk) }
+                            }
+                        } catch {
+                            written.withLock { $0.failure = $0.failure ?? error }
+                        }
+                        queue.finish()
+                    }
+                    while let (position, chunk) = queue.take() { convert(position, chunk) }
+                }
+                let (ranges, failure) = written.withLock { $0 }
+                guard failure == nil, ranges.reduce(0, { $0 + $1.count }) == count else {
+                    for range in ranges { (buffer.baseAddress! + range.lowerBound).deinitialize(count: range.count) }
+                    throw failure ?? StoreError.sqlite(code: 0, message: "the users table changed while it was read", sql: statement.sql)
+                }
+                initialized = count
+            }
+        }
+    }
+
+    /// Makes the users of `chunk`'s rows, giving each with its offset in the chunk to `body`. A row
+    /// whose externalId is the id of a user in `positions` shares that user's id string, and its
+    /// userPrincipalName when it is the row's userName.
+    private static func makeUsers(
+        of chunk: UserRows.Chunk, sharingStringsOf positions: SnapshotPositions?, loader: ResourceLoader,
+        _ body: (Int, TargetUser) -> Void
+    ) {
+        chunk.bytes.withUnsafeBufferPointer { bytes in
+            func text(_ range: Range<Int>) -> String {
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+            }
+            for (offset, row) in chunk.rows.enumerated() {
+                var externalId: String?
+                var userName: String?
+                if let positions, let range = row.externalId {
+                    let written = UnsafeBufferPointer(rebasing: bytes[range])
+                    if let position = positions.position(ofUTF8: written) {
+                        let source = positions.users[position]
+                        if ByteHash.sameBytes(source.id, UnsafeRawBufferPointer(written)) {
+                            externalId = source.id
+                            if case .string(let name)? = source.properties["userprincipalname"],
+                               ByteHash.sameBytes(name, UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[row.userName]))) {
+                                userName = name
+                            }
+                        }
                     }
                 }
+                body(offset, TargetUser(
+                    id: text(row.id), externalId: externalId ?? row.externalId.map(text), userName: userName ?? text(row.userName),
+                    active: row.active, version: etag(row.version), loader: loader, appliedDigest: row.digest))
             }
-            users.append(TargetUser(
-                id: row.text(0), externalId: externalId ?? row.optionalText(1), userName: userName ?? row.text(2),
-                active: row.int(3) != 0, version: Self.etag(version), loader: loader, appliedDigest: digest
-            ))
-            progress?.advance()
         }
-        return users
     }
 
     /// Why a resource planning asked for could not be read, if one could not: the plan is then not

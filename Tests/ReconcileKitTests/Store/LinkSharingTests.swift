@@ -63,6 +63,46 @@ final class LinkSharingTests {
         #expect(shared.links == plain.links)
     }
 
+    @Test func usersReadInChunksOnBothCoresAreTheStoresRowsInIDOrder() throws {
+        // Two full chunks and part of a third; rows inserted out of id order, with every kind of
+        // column: no externalId, no or a stale digest, disabled, versions past the common ETags.
+        let rows = 2 * UserRows.chunkSize + 17
+        try store.database.execute("""
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(rows))
+            INSERT INTO users (id, external_id, user_name, user_name_key, active, resource, created, last_modified,
+                               version, applied_digest, digest_version)
+            SELECT printf('t-%06d', (i * 7919) % 100003), CASE WHEN i % 3 = 0 THEN NULL ELSE printf('src-%06d', i) END,
+                   printf('user%06d@contoso.example', i), printf('user%06d@contoso.example', i), i % 5 != 0, '{}',
+                   '2026-03-02T07:00:00Z', '2026-03-02T07:00:00Z', CASE WHEN i % 13 = 0 THEN 1500 + i ELSE i % 4 + 1 END,
+                   CASE WHEN i % 7 = 0 THEN NULL ELSE i * 1000003 END, CASE WHEN i % 11 = 0 THEN 0 ELSE i % 4 + 1 END
+            FROM n
+            """)
+        var expected: [[String]] = []
+        try store.database.prepare("""
+            SELECT id, external_id, user_name, active, version,
+                   CASE WHEN applied_digest IS NOT NULL AND digest_version = version THEN applied_digest END
+            FROM users ORDER BY id
+            """).forEachRow { row in
+            expected.append([row.text(0), row.optionalText(1) ?? "-", row.text(2), "\(row.int(3) != 0)",
+                             "W/\"\(row.int(4))\"", row.isNull(5) ? "-" : "\(UInt64(bitPattern: row.int64(5)))"])
+        }
+        // Every other externalId is a user of the export, half of them with the row's userName.
+        let records = (1...rows).filter { $0 % 2 == 1 }.map { i in
+            JSONValue.object(["id": .string(String(format: "src-%06d", i)),
+                              "userPrincipalName": .string(String(format: i % 4 == 1 ? "user%06d@contoso.example" : "other%06d@contoso.example", i))])
+        }
+        let path = folder + "/users.json"
+        try JSONWriter.write(.object(["value": .array(records)])).write(toFile: path, atomically: true, encoding: .utf8)
+        let snapshot = try SnapshotLoader().load(path: path)
+
+        let fields = { (state: Planner.TargetState) in
+            state.users.map { [$0.id, $0.externalId ?? "-", $0.userName, "\($0.active)", $0.version, $0.appliedDigest.map { "\($0)" } ?? "-"] }
+        }
+        #expect(expected.count == rows)
+        #expect(fields(try store.targetState()) == expected)
+        #expect(fields(try store.targetState(sharingStringsOf: snapshot)) == expected)
+    }
+
     /// A Graph page holding `users`' properties.
     private static func export(_ users: [DirectoryUser], in folder: String) throws -> String {
         let records = users.map { JSONValue.object($0.properties.dictionary) }
