@@ -164,8 +164,7 @@ public struct Planner: Sendable {
             }
         }
 
-        let present = snapshot.positions()
-        for (sourceID, targetID) in target.links where present.position(of: sourceID) == nil {
+        for (sourceID, targetID) in Self.linksMissing(from: snapshot.positions(), in: target.links) {
             guard let index = matcher.target(id: targetID) else { continue }
             let user = target.users[index]
             if options.deleteMissing {

@@ -133,3 +133,22 @@ struct PlannerSliceTests {
         #expect(plan.snapshot.users == count)
     }
 }
+
+/// Links whose source is gone from the export are found on every core, in slices of the links.
+struct MissingLinksTests {
+    @Test func missingSourcesAreThoseNotInTheSnapshotInTheLinksOrderWhateverTheSlices() throws {
+        let users = try (0..<300).map { try StageInputs.graphUser(id: "u\($0)", upn: "user\($0)@contoso.example", record: $0 + 1) }
+        let present = StageInputs.snapshot(users).positions()
+        var links: [String: String] = [:]
+        // Every third link's source is in the snapshot; the others' sources are gone.
+        for n in 0..<500 { links[n % 3 == 0 ? "u\(n / 3)" : "gone\(n)"] = "t\(n)" }
+        // In the order the dictionary holds them (a dictionary's own filter would hash them again).
+        let expected = links.map { [$0.key, $0.value] }.filter { present.position(of: $0[0]) == nil }
+        #expect(expected.count == 500 - 167)
+        for sliceSize in [1, 7, 64, 500, Planner.linkSliceSize] {
+            let found = Planner.linksMissing(from: present, in: links, sliceSize: sliceSize)
+            #expect(found.map { [$0.source, $0.target] } == expected, "slices of \(sliceSize)")
+        }
+        #expect(Planner.linksMissing(from: present, in: [:]).isEmpty)
+    }
+}
