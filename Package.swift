@@ -13,7 +13,9 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        .target(name: "ReconcileKit", dependencies: ["CSQLite"]),
+        // SHA-256's block function, in C so it can use the CPU's SHA instructions where present.
+        .target(name: "CSHA256"),
+        .target(name: "ReconcileKit", dependencies: ["CSQLite", "CSHA256"]),
         .executableTarget(name: "reconcile", dependencies: ["ReconcileKit"]),
         .testTarget(
             name: "ReconcileKitTests",
