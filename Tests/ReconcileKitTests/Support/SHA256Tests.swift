@@ -1,32 +1,62 @@
 import Testing
 @testable import ReconcileKit
 
+/// Both compression functions: the CPU's SHA instructions (where present) and portable C.
+let sha256Implementations: [SHA256.Implementation] = [.fastest, .portable]
+
+/// The digest of `message` as lowercase hex, hashed in one piece with `implementation`.
+func sha256Hex(_ message: [UInt8], _ implementation: SHA256.Implementation) -> String {
+    var hasher = SHA256(implementation: implementation)
+    hasher.update(message)
+    return SHA256.hex(hasher.finalize())
+}
+
 /// Vectors from NIST's "Cryptographic Standards and Guidelines: Examples with Intermediate Values"
-/// for FIPS 180-4 SHA-256, and the long-message vector of the original FIPS 180-2 appendix.
+/// for FIPS 180-4 SHA-256, and the long-message vector of the original FIPS 180-2 appendix, for
+/// each implementation of the compression function.
 struct SHA256Tests {
-    @Test func hashesEmptyMessage() {
-        #expect(SHA256.hexDigest(of: []) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    @Test(arguments: sha256Implementations)
+    func hashesEmptyMessage(implementation: SHA256.Implementation) {
+        #expect(sha256Hex([], implementation) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 
-    @Test func hashesOneBlockMessage() {
-        var hasher = SHA256()
+    @Test(arguments: sha256Implementations)
+    func hashesOneBlockMessage(implementation: SHA256.Implementation) {
+        var hasher = SHA256(implementation: implementation)
         hasher.update("abc")
         #expect(
             SHA256.hex(hasher.finalize()) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
-    @Test func hashesTwoBlockMessage() {
+    @Test(arguments: sha256Implementations)
+    func hashesTwoBlockMessage(implementation: SHA256.Implementation) {
         // 448 bits: the padding no longer fits in the first block.
         let message = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
         #expect(message.count == 56)
-        #expect(
-            SHA256.hexDigest(of: message) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(sha256Hex(message, implementation) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 
-    @Test func hashesOneMillionLetters() {
+    @Test(arguments: sha256Implementations)
+    func hashes896BitMessage(implementation: SHA256.Implementation) {
+        let message = Array(
+            ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
+                + "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu").utf8)
+        #expect(message.count == 112)
+        #expect(sha256Hex(message, implementation) == "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1")
+    }
+
+    @Test(arguments: sha256Implementations)
+    func hashesOneMillionLetters(implementation: SHA256.Implementation) {
         let message = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
+        #expect(sha256Hex(message, implementation) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    @Test func defaultHasherIsTheFastestImplementation() {
+        var hasher = SHA256()
+        hasher.update("abc")
         #expect(
-            SHA256.hexDigest(of: message) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+            SHA256.hex(hasher.finalize()) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hexDigest(of: Array("abc".utf8)) == sha256Hex(Array("abc".utf8), .fastest))
     }
 
     @Test func incrementalUpdatesAtEveryBoundaryMatchOneShot() {
@@ -63,8 +93,9 @@ struct SHA256Tests {
         #expect(SHA256.hex(hasher.finalize()) == SHA256.hexDigest(of: Array(text.utf8)))
     }
 
-    @Test func finalizeResetsForNextMessage() {
-        var hasher = SHA256()
+    @Test(arguments: sha256Implementations)
+    func finalizeResetsForNextMessage(implementation: SHA256.Implementation) {
+        var hasher = SHA256(implementation: implementation)
         hasher.update("first message")
         _ = hasher.finalize()
         hasher.update("abc")
