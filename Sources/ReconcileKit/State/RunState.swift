@@ -9,6 +9,8 @@ public final class RunState {
     private let upsertLink: Statement
     private let deleteLink: Statement
     private let insertLog: Statement
+    /// Each log record's `change_id`, a random UUID.
+    private var changeIDs = RandomPool()
 
     /// Prepares the statements used per action, once per run.
     init(database: Database) throws(StoreError) {
@@ -114,7 +116,7 @@ public final class RunState {
         let changes = entry.changes.isEmpty ? SQLValue.null : .text(JSONWriter.write(
             .array(entry.changes.map(\.json)), pretty: false))
         try insertLog.run(
-            .integer(runID), .text(UUID().uuidString.lowercased()), .text(time), .text(entry.action), .text(entry.status),
+            .integer(runID), .text(changeIDs.uuid()), .text(time), .text(entry.action), .text(entry.status),
             SQLValue(entry.sourceID), SQLValue(entry.targetID), SQLValue(entry.userName), changes,
             SQLValue(entry.errorCode), SQLValue(entry.reason), .real(entry.durationMS)
         )

@@ -10,7 +10,7 @@ import Foundation
 struct TimeOrderedID {
     private var lastMillis: UInt64 = 0
     private var counter: UInt64 = 0
-    private var random = SystemRandomNumberGenerator()
+    private var random = RandomPool()
 
     mutating func next(now: Date = Date()) -> String {
         var millis = UInt64(max(0, now.timeIntervalSince1970 * 1_000))
