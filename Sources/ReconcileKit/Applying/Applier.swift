@@ -88,7 +88,7 @@ public struct Applier {
                     try BulkLoad.withRollbackJournal(in: state.database) {
                         try state.database.inTransaction {
                             let indexes = try BulkLoad.dropIndexes(in: state.database)
-                            try applyBatches(eachInATransaction: false)
+                            try BulkLoad.withoutGenerationTriggers(in: state.database) { try applyBatches(eachInATransaction: false) }
                             try BulkLoad.recreate(indexes, in: state.database)
                         }
                     }

@@ -18,14 +18,17 @@ final class BulkLoadTests {
 
     /// Directory users 1...count, each with every attribute of the default mapping set.
     private static func users(_ count: Int) -> [DirectoryUser] {
-        (1...count).map { index in
-            let number = String(format: "%05d", index)
-            return StoreFixtures.user(
-                "source-\(number)", upn: "user\(number)@contoso.example", enabled: index % 7 != 0,
-                displayName: "User \(number)", givenName: "Given\(number)", surname: "Family\(number)",
-                jobTitle: "Title \(index % 5)", mail: "user\(number)@contoso.example", department: "Department \(index % 3)",
-                companyName: "Contoso", city: "City \(index % 4)", record: index)
-        }
+        (1...count).map { user($0) }
+    }
+
+    /// Directory user `index` of `users(_:)`, with another job title when given.
+    private static func user(_ index: Int, jobTitle: String? = nil) -> DirectoryUser {
+        let number = String(format: "%05d", index)
+        return StoreFixtures.user(
+            "source-\(number)", upn: "user\(number)@contoso.example", enabled: index % 7 != 0,
+            displayName: "User \(number)", givenName: "Given\(number)", surname: "Family\(number)",
+            jobTitle: jobTitle ?? "Title \(index % 5)", mail: "user\(number)@contoso.example", department: "Department \(index % 3)",
+            companyName: "Contoso", city: "City \(index % 4)", record: index)
     }
 
     /// What a store holds apart from the ids and the per-action durations and change ids, which
@@ -63,6 +66,16 @@ final class BulkLoadTests {
     /// The indexes of a store just created: what every store must have after any run.
     private func freshIndexLists() throws -> [[SQLValue]] {
         try Self.indexLists(try SQLiteStore(path: folder + "/fresh.db", create: true).database)
+    }
+
+    /// The store's triggers: name, table and SQL.
+    private static func triggers(_ database: Database) throws -> [[SQLValue]] {
+        try StoreFixtures.rows(database, "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+    }
+
+    /// The triggers of a store just created: the six generation triggers.
+    private func freshTriggers() throws -> [[SQLValue]] {
+        try Self.triggers(try SQLiteStore(path: folder + "/fresh.db", create: true).database)
     }
 
     /// A user row taking `userName`, written by someone else between the plan and its apply.
@@ -163,11 +176,15 @@ final class BulkLoadTests {
         #expect(try store.fingerprint() == "new")
         #expect(try Self.indexLists(database) == before)
         #expect(before == (try freshIndexLists()))
+        #expect(try Self.triggers(database).filter { $0[0] != .text("refuse_last") } == freshTriggers())
+        #expect(try database.scalarText("SELECT value FROM store_info WHERE key = 'generation'") == "0")
 
         try database.execute("DROP TRIGGER refuse_last")
         let result = try store.apply(plan, mode: "apply", checkFingerprint: true)
         #expect(result.applied == [.create: 2_143])
         #expect(try Self.indexLists(database) == before)
+        #expect(try Self.triggers(database) == freshTriggers())
+        #expect(try database.scalarText("SELECT value FROM store_info WHERE key = 'generation'") == "4286")
     }
 
     @Test func bulkLoadWithAnotherConnectionOpenStaysInWALModeAndLoadsEveryUser() throws {
@@ -227,6 +244,8 @@ final class BulkLoadTests {
         #expect(try killed.scalarInt("SELECT count(*) FROM users") == 0)
         #expect(try killed.scalarInt("SELECT count(*) FROM links") == 0)
         #expect(try Self.indexLists(killed) == freshIndexLists())
+        #expect(try Self.triggers(killed) == freshTriggers())
+        #expect(try killed.scalarText("SELECT value FROM store_info WHERE key = 'generation'") == "0")
         #expect(try killed.scalarText("PRAGMA journal_mode") == "delete")
         // The next open puts the store back in WAL mode.
         #expect(try SQLiteStore(path: store, create: false).database.scalarText("PRAGMA journal_mode") == "wal")
@@ -236,5 +255,69 @@ final class BulkLoadTests {
         #expect(try killed.scalarInt("SELECT count(*) FROM users") == count)
         #expect(try killed.scalarInt("SELECT count(*) FROM links") == count)
         #expect(try Self.indexLists(killed) == freshIndexLists())
+        #expect(try Self.triggers(killed) == freshTriggers())
+        #expect(try killed.scalarText("SELECT value FROM store_info WHERE key = 'generation'") == "12000")
+    }
+
+    @Test func bulkLoadRaisesTheGenerationByWhatTheTriggersAddInABatchByBatchApply() throws {
+        // One store, 35 users loaded batch by batch, copied twice: the same store id in both copies.
+        do {
+            let first = try SQLiteStore(path: folder + "/first.db", create: true)
+            first.bulkLoadMinimum = .max
+            let result = try first.apply(try StoreFixtures.plan(Self.users(40), against: first), mode: "apply",
+                                         checkFingerprint: false, now: StoreFixtures.firstClock)
+            #expect(result.applied == [.create: 35])
+        }
+        try FileManager.default.copyItem(atPath: folder + "/first.db", toPath: folder + "/bulk.db")
+        try FileManager.default.copyItem(atPath: folder + "/first.db", toPath: folder + "/batched.db")
+        let bulk = try SQLiteStore(path: folder + "/bulk.db", create: false)
+        let batched = try SQLiteStore(path: folder + "/batched.db", create: false)
+        bulk.bulkLoadMinimum = 1
+        batched.bulkLoadMinimum = .max
+        #expect(try bulk.fingerprint() == batched.fingerprint())
+        #expect(try bulk.fingerprint().hasSuffix(":70"))
+
+        // The next export: user 1 gone (a delete), user 2 changed (an update), users 41 to 2,500 new.
+        var users = Self.users(2_500)
+        users.removeFirst()
+        users[0] = Self.user(2, jobTitle: "Changed")
+        let plans = (try StoreFixtures.plan(users, against: bulk, deleteMissing: true),
+                     try StoreFixtures.plan(users, against: batched, deleteMissing: true))
+        #expect(plans.0.actions == plans.1.actions)
+        let creates = plans.0.actions.filter { $0.kind == .create }.count
+        #expect(creates == 2_108)
+        #expect(try bulk.isBulkLoad(creates: creates))
+        #expect(try batched.isBulkLoad(creates: creates) == false)
+        let results = (
+            try bulk.apply(plans.0, mode: "apply", checkFingerprint: true, now: StoreFixtures.secondClock),
+            try batched.apply(plans.1, mode: "apply", checkFingerprint: true, now: StoreFixtures.secondClock)
+        )
+        #expect(results.0.applied == [.create: creates, .update: 1, .delete: 1])
+        #expect(results.1.applied == results.0.applied)
+        // A users row and a links row per create; the update's users row; the delete's users and links rows.
+        #expect(try bulk.fingerprint().hasSuffix(":\(70 + 2 * creates + 1 + 2)"))
+        #expect(try bulk.fingerprint() == batched.fingerprint())
+        #expect(try Self.triggers(bulk.database) == freshTriggers())
+        #expect(try Self.comparable(bulk.database) == Self.comparable(batched.database))
+    }
+
+    @Test func bulkLoadKeepsATriggerChangedOutsideReconcileFiring() throws {
+        let store = try SQLiteStore(path: folder + "/store.db", create: true)
+        store.bulkLoadMinimum = 1
+        let custom = """
+            CREATE TRIGGER links_insert_generation AFTER INSERT ON links BEGIN
+                UPDATE store_info SET value = CAST(value AS INTEGER) + 100 WHERE key = 'generation';
+            END
+            """
+        try store.database.execute("DROP TRIGGER links_insert_generation; \(custom)")
+        let plan = try StoreFixtures.plan(Self.users(300), against: store)
+        #expect(try store.isBulkLoad(creates: 258))
+        let result = try store.apply(plan, mode: "apply", checkFingerprint: false, now: StoreFixtures.firstClock)
+        #expect(result.applied == [.create: 258])
+        // The users rows count one each (the dropped trigger's share); the changed links trigger added its 100 per row.
+        #expect(try store.database.scalarText("SELECT value FROM store_info WHERE key = 'generation'") == "\(258 + 100 * 258)")
+        #expect(try StoreFixtures.rows(store.database, "SELECT sql FROM sqlite_master WHERE name = 'links_insert_generation'")
+            == [[.text(custom)]])
+        #expect(try Self.triggers(store.database).count == 6)
     }
 }
