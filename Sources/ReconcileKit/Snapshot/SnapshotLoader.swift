@@ -24,65 +24,57 @@ public struct SnapshotLoader: Sendable {
     public func load(
         path: String, format: SnapshotFormat? = nil, progress: ProgressReporter? = nil, keeping selection: PropertySelection? = nil
     ) throws(SnapshotError) -> Snapshot {
+        try load(path: path, format: format, progress: progress, keeping: selection,
+                 readers: ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// `load(path:format:progress:keeping:)` with a folder's files parsed on `readers` threads
+    /// (`readConcurrently`); with one reader, or one file, they are read one after the other here.
+    func load(
+        path: String, format: SnapshotFormat?, progress: ProgressReporter?, keeping selection: PropertySelection?, readers: Int
+    ) throws(SnapshotError) -> Snapshot {
         let files = try Self.pageFiles(at: path)
-        // The export's digest is computed on the second core while this one parses.
-        let hasher = BackgroundSHA256()
-        var users: [DirectoryUser] = []
-        var firstSeen = UserIDIndex()
-        var lastNextLink: (file: String, link: String)?
-        var hasAccountEnabled = false
-        var warnings: [String] = []
-        var firstFormat: (file: String, format: SnapshotFormat)?
-        var layouts: [String: GraphDocument.Layout] = [:]
-        // One reader for every page: they share their shape, and repeated values across pages.
-        var records = RecordProperties(selection: selection)
-
-        for file in files {
-            let raw = try Self.contents(of: file)
-            hasher.update(raw)
-            guard let bytes = UTF8Text.utf8(raw) else {
-                throw .unreadable(path: file, reason: "it starts with a UTF-16 byte order mark but is not valid UTF-16")
+        var assembly = SnapshotAssembly()
+        if readers > 1, files.count > 1 {
+            try Self.readConcurrently(files, format: format, selection: selection, readers: readers, into: &assembly, progress: progress)
+        } else {
+            // One reader for every page: they share their shape, and repeated values across pages.
+            var records = RecordProperties(selection: selection)
+            for file in files {
+                let raw = try Self.contents(of: file)
+                // Hashed on the second core while this one parses.
+                assembly.hasher.update(raw)
+                try assembly.add(Self.readPage(raw, file: file, format: format, reader: &records))
+                progress?.advance(by: raw.count)
             }
-            guard let detected = SnapshotFormat.detect(bytes) else { throw .empty(file: file) }
-            let fileFormat = format ?? detected
-            if let first = firstFormat, first.format != fileFormat {
-                throw .mixedFormats(first: first.file, firstFormat: first.format, other: file, otherFormat: fileFormat)
-            }
-            firstFormat = firstFormat ?? (file, fileFormat)
+        }
+        return try assembly.snapshot(files: files)
+    }
 
+    /// One file of the export read on its own: its format, and its page or why it cannot be one.
+    /// What depends on the files before it (their format, their ids) is `SnapshotAssembly`'s.
+    /// - Throws: `SnapshotError` when the file is not text or is empty; a page that cannot be read
+    ///   is in `parsed`, since a mixed format in the folder is reported before it.
+    static func readPage(
+        _ raw: [UInt8], file: String, format: SnapshotFormat?, reader: inout RecordProperties
+    ) throws(SnapshotError) -> PageRead {
+        guard let bytes = UTF8Text.utf8(raw) else {
+            throw .unreadable(path: file, reason: "it starts with a UTF-16 byte order mark but is not valid UTF-16")
+        }
+        guard let detected = SnapshotFormat.detect(bytes) else { throw .empty(file: file) }
+        let fileFormat = format ?? detected
+        let parsed = Result { () throws(SnapshotError) -> (page: SnapshotPage, layout: GraphDocument.Layout?) in
             var page: SnapshotPage
+            var layout: GraphDocument.Layout?
             switch fileFormat {
-            case .json:
-                let (read, layout) = try Self.jsonPage(bytes, file: file, reader: &records)
-                page = read
-                layouts[file] = layout
+            case .json: (page, layout) = try jsonPage(bytes, file: file, reader: &reader)
             case .csv: page = try AdminCenterCSV.read(bytes, file: file)
             case .bulkCSV: page = try BulkTemplateCSV.read(bytes, file: file)
             }
-            if selection != nil, fileFormat != .json { page.users = page.users.map { $0.keeping(selection) } }
-            lastNextLink = page.nextLink.map { (file, $0) }
-            hasAccountEnabled = hasAccountEnabled || page.hasAccountEnabled
-            warnings += page.warnings
-            for user in page.users {
-                if let first = firstSeen.insert(user.id, at: users.count, of: users) {
-                    let error = SnapshotError.duplicateID(id: user.id, first: users[first].origin, second: user.origin)
-                    throw error.locating { Self.locate($0, layouts: layouts, current: (file, bytes)) }
-                }
-                users.append(user)
-            }
-            progress?.advance(by: raw.count)
+            if let selection = reader.selection, fileFormat != .json { page.users = page.users.map { $0.keeping(selection) } }
+            return (page, layout)
         }
-        if let (file, link) = lastNextLink {
-            throw .incomplete(file: file, nextLink: link)
-        }
-        if !users.isEmpty && !hasAccountEnabled {
-            warnings.append(firstFormat?.format == .json
-                ? "the export has no accountEnabled property (add it to $select); every user is taken as enabled"
-                : "the export has no accountEnabled column; every user is taken as enabled")
-        }
-        var snapshot = Snapshot(users: users, files: files, sha256: hasher.finalizeHex(), warnings: warnings)
-        snapshot.idIndex = (firstSeen, users.count)
-        return snapshot
+        return PageRead(file: file, raw: raw, bytes: bytes, format: fileFormat, parsed: parsed)
     }
 
     /// The files to read for `path`: the file itself, or the folder's `.json` and `.csv` files in natural order.
