@@ -123,13 +123,22 @@ public struct SnapshotLoader: Sendable {
 }
 
 /// SHA-256 over chunks handed over in order, computed on a serial background queue.
+///
+/// At most `chunksKept` chunks wait to be hashed: a reader faster than the hash (a folder parsed on
+/// every core) then waits for it rather than holding the export's bytes in memory.
 final class BackgroundSHA256: @unchecked Sendable {
     private let queue = DispatchQueue(label: "reconcile.snapshot-sha256")
+    private static let chunksKept = 4
+    private let room = DispatchSemaphore(value: chunksKept)
     // Touched only on `queue`.
     private var hasher = SHA256()
 
     func update(_ bytes: [UInt8]) {
-        queue.async { self.hasher.update(bytes) }
+        room.wait()
+        queue.async {
+            self.hasher.update(bytes)
+            self.room.signal()
+        }
     }
 
     /// Waits for the chunks handed over so far and returns the digest as lowercase hex.
