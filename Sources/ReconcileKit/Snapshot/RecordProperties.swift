@@ -10,7 +10,7 @@
 ///
 /// On the fast path, long string values (those that take an allocation) repeated within a record
 /// or across users (a `jobTitle`, an `officeLocation`) share one `String`: about a fifth of the
-/// memory a Graph user holds. One reader serves all the files of a snapshot.
+/// memory a Graph user holds. One reader serves all the files one thread of the loader reads.
 struct RecordProperties {
     /// The shapes of recent records, the current record's first: a page may alternate between a
     /// few (users with and without some property).

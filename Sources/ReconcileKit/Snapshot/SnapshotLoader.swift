@@ -7,7 +7,8 @@ import Foundation
 /// center's "Download users" CSV and its bulk-create template. The format is judged from each file's
 /// content unless the caller names it; a folder's files (`.json` and `.csv`, in natural name order,
 /// `page-2` before `page-10`) must all be of one format. UTF-8 with or without a byte order mark is
-/// read, and UTF-16 with one is converted.
+/// read, and UTF-16 with one is converted. A folder's files are parsed on several threads and
+/// joined in file order (`readConcurrently`), with the result of reading them one after the other.
 ///
 /// Two kinds of Graph export are refused because they do not hold the whole directory, and planning
 /// against part of a directory would disable everyone not in it: a download that stopped early (its
@@ -18,15 +19,18 @@ public struct SnapshotLoader: Sendable {
     /// Loads the snapshot at `path` (a file or a folder of page files).
     /// - Parameters:
     ///   - format: the files' format; `nil` judges each file from its content.
-    ///   - progress: advanced by each file's size in bytes once the file is read (`exportBytes(at:)` is the total).
+    ///   - progress: advanced by each file's size in bytes once its users are added (`exportBytes(at:)` is the total).
     ///   - selection: the properties users keep (every record is still read and checked whole); `nil` keeps all.
     /// - Throws: `SnapshotError` naming the file and the line:column, line and column, or record at fault.
     public func load(
         path: String, format: SnapshotFormat? = nil, progress: ProgressReporter? = nil, keeping selection: PropertySelection? = nil
     ) throws(SnapshotError) -> Snapshot {
-        try load(path: path, format: format, progress: progress, keeping: selection,
-                 readers: ProcessInfo.processInfo.activeProcessorCount)
+        try load(path: path, format: format, progress: progress, keeping: selection, readers: Self.readers)
     }
+
+    /// Threads that parse a folder's files: one per core, up to four, since the pages are joined and
+    /// the digest computed on one thread each, and more threads would only hold more files waiting.
+    static let readers = min(ProcessInfo.processInfo.activeProcessorCount, 4)
 
     /// `load(path:format:progress:keeping:)` with a folder's files parsed on `readers` threads
     /// (`readConcurrently`); with one reader, or one file, they are read one after the other here.
