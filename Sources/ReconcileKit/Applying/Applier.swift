@@ -22,6 +22,9 @@ public struct Applier {
         self.progress = progress
     }
 
+    /// Pages of write-ahead log at which a commit checkpoints it while applying (`PRAGMA wal_autocheckpoint`).
+    static let checkpointPages = 65_536
+
     /// The order actions are applied in: free userNames and seats before taking new ones.
     static let order: [PlanAction.Kind] = [.delete, .disable, .update, .link, .create, .skip]
 
@@ -55,6 +58,11 @@ public struct Applier {
         // Savepoints, and statements that may fail part-way (those with triggers), need a statement
         // journal; in memory, not a temporary file each.
         try state.database.execute("PRAGMA temp_store = MEMORY")
+        // Each batch commits a few thousand pages to the write-ahead log, and at SQLite's default
+        // (1,000 pages) each commit then copies them into the file and syncs both: five times for a
+        // nightly 10,000 changes, which write the same index and log pages again each time. The log
+        // may grow to 256 MB first; what is left is checkpointed when the store closes.
+        try state.database.execute("PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
         // A first load into an empty store is one transaction that rebuilds the secondary indexes
         // once at the end (`BulkLoad`); otherwise each batch is a transaction of its own.
         let bulk = try target.isBulkLoad(creates: plan.actions.lazy.filter { $0.kind == .create }.count)
