@@ -6,6 +6,9 @@ final class UserWriter {
     private let selectUser: Statement
     private let insertUser: Statement
     private let updateUser: Statement
+    /// `updateUser` without the identity columns, for an update that keeps userName and externalId:
+    /// setting them to what they were would still rewrite their index entries.
+    private let updateUserKeepingIdentity: Statement
     private let deleteUser: Statement
     private let setDigest: Statement
     /// Ids of created users, in creation order (see `TimeOrderedID`).
@@ -28,7 +31,7 @@ final class UserWriter {
     init(database: Database) throws(StoreError) {
         self.database = database
         let names = Self.columns.map(\.name)
-        selectUser = try database.prepare("SELECT version, resource, created, user_name FROM users WHERE id = ?")
+        selectUser = try database.prepare("SELECT version, resource, created, user_name, external_id FROM users WHERE id = ?")
         insertUser = try database.prepare("""
             INSERT INTO users (id, external_id, user_name, user_name_key, active, \(names.joined(separator: ", ")),
                 resource, created, last_modified, version, applied_digest, digest_version)
@@ -36,6 +39,12 @@ final class UserWriter {
             """)
         updateUser = try database.prepare("""
             UPDATE users SET external_id = ?, user_name = ?, user_name_key = ?, active = ?,
+                \(names.map { "\($0) = ?" }.joined(separator: ", ")), resource = ?, last_modified = ?, version = ?,
+                applied_digest = ?, digest_version = ?
+            WHERE id = ?
+            """)
+        updateUserKeepingIdentity = try database.prepare("""
+            UPDATE users SET active = ?,
                 \(names.map { "\($0) = ?" }.joined(separator: ", ")), resource = ?, last_modified = ?, version = ?,
                 applied_digest = ?, digest_version = ?
             WHERE id = ?
@@ -69,7 +78,7 @@ final class UserWriter {
                     resource.set(operation.path, to: operation.op == .remove ? nil : operation.value)
                 }
                 try write(resource, id: id, created: current.created, version: current.version + 1, at: time, insert: false,
-                          digest: action.digest.value)
+                          digest: action.digest.value, identity: current.identity)
             } else {
                 try setDigest.run(SQLValue(action.digest.value), .text(id), .integer(Int64(current.version)))
             }
@@ -82,7 +91,7 @@ final class UserWriter {
     }
 
     /// The target user an action concerns, refused if it is gone or changed since the plan.
-    private func existing(_ action: PlanAction) throws -> (String, (resource: JSONValue, version: Int, created: String)) {
+    private func existing(_ action: PlanAction) throws -> (String, (resource: JSONValue, version: Int, created: String, identity: Identity)) {
         guard let id = action.targetId else { throw ActionFailure(code: "invalidPlan", message: "\(action.kind.rawValue) action without a targetId") }
         try selectUser.bind([.text(id)])
         defer { selectUser.reset() }
@@ -94,7 +103,7 @@ final class UserWriter {
             throw ActionFailure(code: "stalePlan", message: "target user \(id) changed since the plan (version \(planned), now \(SQLiteStore.etag(version)))")
         }
         let resource = try SQLiteStore.parseResource(selectUser, column: 1)
-        return (id, (resource, version, selectUser.text(2)))
+        return (id, (resource, version, selectUser.text(2), Identity(userName: selectUser.text(3), externalId: selectUser.optionalText(4))))
     }
 
     /// The shape of resources of `layout` (`CreateJSON`), made once per mapping; `nil` when its
@@ -122,9 +131,17 @@ final class UserWriter {
             + [.text(json), .text(time), .text(time), .integer(1), SQLValue(digest), .integer(1)])
     }
 
+    /// A stored user's userName and externalId.
+    struct Identity: Equatable {
+        let userName: String
+        let externalId: String?
+    }
+
     /// Inserts or rewrites a user from its resource, keeping the columns in step with the JSON.
+    /// - Parameter identity: when rewriting, the user's stored identity columns.
     private func write(
-        _ resource: JSONValue, id: String, created: String, version: Int, at time: String, insert: Bool, digest: UInt64?
+        _ resource: JSONValue, id: String, created: String, version: Int, at time: String, insert: Bool, digest: UInt64?,
+        identity: Identity? = nil
     ) throws {
         guard let userName = resource.member("userName")?.stringValue, !userName.isEmpty else {
             throw ActionFailure(code: "invalidResource", message: "the resource has no userName")
@@ -145,8 +162,13 @@ final class UserWriter {
             try run(insert: true, userName: userName, values: [.text(id), SQLValue(externalId), .text(userName), .text(key), SQLValue(active)]
                 + attributes + [.text(json), .text(created), .text(time), .integer(Int64(version)), SQLValue(digest), .integer(Int64(version))])
         } else {
-            try run(insert: false, userName: userName, values: [SQLValue(externalId), .text(userName), .text(key), SQLValue(active)]
-                + attributes + [.text(json), .text(time), .integer(Int64(version)), SQLValue(digest), .integer(Int64(version)), .text(id)])
+            let unchanged = [SQLValue(active)] + attributes
+                + [.text(json), .text(time), .integer(Int64(version)), SQLValue(digest), .integer(Int64(version)), .text(id)]
+            if identity == Identity(userName: userName, externalId: externalId) {
+                try updateUserKeepingIdentity.run(values: unchanged)
+            } else {
+                try run(insert: false, userName: userName, values: [SQLValue(externalId), .text(userName), .text(key)] + unchanged)
+            }
         }
     }
 

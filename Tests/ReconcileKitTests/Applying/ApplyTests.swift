@@ -194,6 +194,26 @@ final class ApplyTests {
         #expect(try store.links() == ["bob-id": id])
     }
 
+    @Test func anUpdateWritesTheIdentityColumnsOnlyWhenTheyChange() throws {
+        try apply([StoreFixtures.alice()])
+        let id = try targetID("alice-id")
+        let identity = "SELECT external_id, user_name, user_name_key, title, version FROM users"
+        _ = try store.apply(try StoreFixtures.plan([StoreFixtures.alice(jobTitle: "Lab Director")], against: store),
+                            mode: "apply", checkFingerprint: true, now: StoreFixtures.secondClock)
+        #expect(try StoreFixtures.rows(database, identity) == [["alice-id", "alice@contoso.example", "alice@contoso.example", "Lab Director", 2]])
+        // Changed by hand: the next update puts the externalId back, through the statement that writes it.
+        try database.execute("""
+            UPDATE users SET external_id = 'someone-else', resource = json_set(resource, '$.externalId', 'someone-else'),
+                version = version + 1
+            """)
+        let plan = try StoreFixtures.plan([StoreFixtures.alice(jobTitle: "Lab Director")], against: store)
+        #expect(plan.actions.first?.changes.map(\.path) == [.externalId])
+        _ = try store.apply(plan, mode: "apply", checkFingerprint: true, now: StoreFixtures.secondClock)
+        #expect(try StoreFixtures.rows(database, identity) == [["alice-id", "alice@contoso.example", "alice@contoso.example", "Lab Director", 4]])
+        #expect(try StoreFixtures.rows(database, "SELECT id FROM users INDEXED BY users_external_id WHERE external_id = 'alice-id'") == [[.text(id)]])
+        #expect(try StoreFixtures.rows(database, "PRAGMA integrity_check") == [["ok"]])
+    }
+
     @Test func unmanagedMatchingUserIsLinkedWithoutChangingIt() throws {
         try apply([StoreFixtures.alice()])
         let id = try targetID("alice-id")
