@@ -24,7 +24,10 @@ struct Matcher: Sendable {
     let targets: [TargetUser]
     let links: [String: String]
     let matchingPaths: [SCIMPath]
-    private var indexByID: [String: Int] = [:]
+    /// The target users by id (`UserIDIndex`), or by a dictionary in which the last of users
+    /// sharing an id wins (a server that gives two users one id).
+    private var indexByID: UserIDIndex?
+    private var dictionaryByID: [String: Int] = [:]
     /// Per matching path, the target users by the digest of their key (`KeyIndex`): a million
     /// 16-byte entries instead of a million normalized key strings.
     private var indexes: [SCIMPath: KeyIndex] = [:]
@@ -37,12 +40,13 @@ struct Matcher: Sendable {
         self.links = links
         self.matchingPaths = matchingPaths
         // The id index and each path's key index are independent: built side by side on every core.
-        let built = Mutex<(byID: [String: Int], byPath: [SCIMPath: KeyIndex])>(([:], [:]))
+        let built = Mutex<(byID: UserIDIndex?, byPath: [SCIMPath: KeyIndex])>((nil, [:]))
         DispatchQueue.concurrentPerform(iterations: matchingPaths.count + 1) { task in
             guard task < matchingPaths.count else {
-                var byID: [String: Int] = [:]
-                byID.reserveCapacity(targets.count)
-                for (index, target) in targets.enumerated() { byID[target.id] = index }
+                var byID = UserIDIndex()
+                for (index, target) in targets.enumerated() where byID.insert(target.id, at: index, of: targets) != nil {
+                    return
+                }
                 built.withLock { $0.byID = byID }
                 return
             }
@@ -55,6 +59,9 @@ struct Matcher: Sendable {
             built.withLock { $0.byPath[path] = index }
         }
         (indexByID, indexes) = built.withLock { ($0.byID, $0.byPath) }
+        if indexByID == nil {
+            for (index, target) in targets.enumerated() { dictionaryByID[target.id] = index }
+        }
         managedBy = ManagedBy(links: links)
     }
 
@@ -66,11 +73,15 @@ struct Matcher: Sendable {
     }
 
     /// The index of the target user with `id`, if it exists.
-    func target(id: String) -> Int? { indexByID[id] }
+    func target(id: String) -> Int? {
+        guard let indexByID else { return dictionaryByID[id] }
+        var id = id
+        return id.withUTF8 { indexByID.position(ofUTF8: $0, in: targets) }
+    }
 
     /// Matches one desired user.
     func match(_ desired: DesiredUser) -> Outcome {
-        if let targetID = links[desired.source.id], let index = indexByID[targetID] {
+        if let targetID = links[desired.source.id], let index = target(id: targetID) {
             return .linked(index)
         }
         var hadValue = false

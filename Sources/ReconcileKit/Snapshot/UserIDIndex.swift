@@ -1,13 +1,14 @@
 import Foundation
 
-/// The users read so far by id, to find an id given twice: what a `[String: Int]` of positions in
-/// the users array would answer, with less work per id for a million users.
+/// Users by id, as positions in an array of them: what a `[String: Int]` of positions would answer,
+/// with less work per id for a million users. The export's users (to find an id given twice) and
+/// the target's (to follow links) are indexed so.
 ///
 /// Ids are compared as Swift strings are (by canonical equivalence). For ASCII text that is byte
 /// equality, so while every id is ASCII (Graph's are GUIDs) the index is an open-addressing table
 /// of positions under a cheap seeded hash of the bytes, and only ids whose hashes agree are
 /// compared. The first id with another character moves every id into a `[String: Int]`.
-struct UserIDIndex {
+struct UserIDIndex: Sendable {
     /// Per slot: 32 bits of the id's hash (which also choose the slot, so growing needs no id),
     /// then its position + 1; 0 for an empty slot.
     private var slots: [UInt64] = []
@@ -16,7 +17,7 @@ struct UserIDIndex {
 
     /// Records that the user at `position` of `users` has `id`, unless an earlier user has it too:
     /// then returns that user's position and records nothing.
-    mutating func insert(_ id: String, at position: Int, of users: [DirectoryUser]) -> Int? {
+    mutating func insert<User: IdentifiedUser>(_ id: String, at position: Int, of users: [User]) -> Int? {
         if dictionary != nil { return insertInDictionary(id, at: position) }
         var id = id
         let hash = id.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } ? ByteHash.hash(bytes) : nil }
@@ -43,7 +44,7 @@ struct UserIDIndex {
 
     /// The position of the user of `users` (the array the ids were inserted from) whose id has
     /// `bytes` as its UTF-8, if any.
-    func position(ofUTF8 bytes: UnsafeBufferPointer<UInt8>, in users: [DirectoryUser]) -> Int? {
+    func position<User: IdentifiedUser>(ofUTF8 bytes: UnsafeBufferPointer<UInt8>, in users: [User]) -> Int? {
         if let dictionary { return dictionary[String(decoding: bytes, as: UTF8.self)] }
         guard !slots.isEmpty else { return nil }
         guard bytes.allSatisfy({ $0 < 0x80 }) else {
@@ -83,3 +84,11 @@ struct UserIDIndex {
         }
     }
 }
+
+/// A user with an id, as `UserIDIndex` indexes them.
+protocol IdentifiedUser {
+    var id: String { get }
+}
+
+extension DirectoryUser: IdentifiedUser {}
+extension TargetUser: IdentifiedUser {}

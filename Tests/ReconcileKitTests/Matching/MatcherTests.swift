@@ -155,3 +155,23 @@ private func userNameOnly() throws -> Mapping {
     #expect(matcher.target(id: "t2") == 1)
     #expect(matcher.target(id: "t3") == nil)
 }
+
+@Test func findsTargetsByIDAsSwiftComparesStrings() throws {
+    // Ids are strings as Swift compares them: the Kelvin sign is K, a decomposed é is é.
+    let ids = ["t-K", "t-\u{E9}", "t-plain", "T-PLAIN"]
+    let targets = try ids.map { try StageInputs.targetUser(id: $0, userName: "\($0)@x") }
+    let matcher = Matcher(targets: targets, links: ["s1": "t-\u{212A}", "s2": "t-e\u{301}"], matchingPaths: [.userName])
+    #expect(matcher.target(id: "t-\u{212A}") == 0)
+    #expect(matcher.target(id: "t-e\u{301}") == 1)
+    #expect(matcher.target(id: "T-PLAIN") == 3)
+    #expect(matcher.target(id: "t-plai") == nil)
+    let linked = try StageInputs.desired(try StageInputs.graphUser(id: "s2", upn: "someone@x"))
+    #expect(matcher.match(linked) == .linked(1))
+}
+
+@Test func aServerThatGivesTwoUsersOneIDIsFollowedToTheLastOfThem() throws {
+    let targets = try ["t1", "t2", "t1"].enumerated().map { try StageInputs.targetUser(id: $0.element, userName: "u\($0.offset)@x") }
+    let matcher = Matcher(targets: targets, links: [:], matchingPaths: [.userName])
+    #expect(matcher.target(id: "t1") == 2)
+    #expect(matcher.target(id: "t2") == 1)
+}
