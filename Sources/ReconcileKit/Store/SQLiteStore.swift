@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The embedded SCIM store: SCIM Users and this job's run state in one SQLite file.
 ///
@@ -103,48 +102,11 @@ public final class SQLiteStore: ProvisioningTarget {
         return try database.reading {
             let count = try userCount()
             progress?.begin(stage: "reading the store", total: count, unit: "rows")
-            nonisolated(unsafe) let statement = try database.prepare("""
+            let statement = try database.prepare("""
                 SELECT id, external_id, user_name, active, version, applied_digest, digest_version FROM users ORDER BY id
                 """)
-            // One thread reads the statement (`UserRows`); both make users of what it read, each
-            // chunk straight into its place in the array.
-            return try [TargetUser](unsafeUninitializedCapacity: count) { buffer, initialized in
-                nonisolated(unsafe) let buffer = buffer
-                let queue = UserRows.Queue()
-                let written = Mutex<(ranges: [Range<Int>], failure: (any Error)?)>(([], nil))
-                @Sendable func convert(_ position: Int, _ chunk: UserRows.Chunk) {
-                    let start = position * UserRows.chunkSize
-                    guard start + chunk.rows.count <= count else {
-                        written.withLock { $0.failure = $0.failure ?? StoreError.sqlite(
-                            code: 0, message: "the users table changed while it was read", sql: statement.sql) }
-                        return
-                    }
-                    Self.makeUsers(of: chunk, sharingStringsOf: positions, loader: loader) { offset, user in
-                        (buffer.baseAddress! + start + offset).initialize(to: user)
-                    }
-                    written.withLock { $0.ranges.append(start..<start + chunk.rows.count) }
-                    progress?.advance(by: chunk.rows.count)
-                }
-                DispatchQueue.concurrentPerform(iterations: 2) { task in
-                    if task == 0 {
-                        do {
-                            try UserRows.read(statement) { chunk in
-                                queue.put(chunk)
-                                if let (position, chunk) = queue.take(ifAtLeast: UserRows.backlog) { convert(position, chunk) }
-                            }
-                        } catch {
-                            written.withLock { $0.failure = $0.failure ?? error }
-                        }
-                        queue.finish()
-                    }
-                    while let (position, chunk) = queue.take() { convert(position, chunk) }
-                }
-                let (ranges, failure) = written.withLock { $0 }
-                guard failure == nil, ranges.reduce(0, { $0 + $1.count }) == count else {
-                    for range in ranges { (buffer.baseAddress! + range.lowerBound).deinitialize(count: range.count) }
-                    throw failure ?? StoreError.sqlite(code: 0, message: "the users table changed while it was read", sql: statement.sql)
-                }
-                initialized = count
+            return try UserRows.users(from: statement, count: count, progress: progress) { chunk, place in
+                Self.makeUsers(of: chunk, sharingStringsOf: positions, loader: loader, place)
             }
         }
     }
