@@ -37,7 +37,8 @@ extension Planner {
         }
         let results = Mutex<[Int: Pass]>([:])
         DispatchQueue.concurrentPerform(iterations: slices) { slice in
-            let result = pass(bounds(slice), snapshot: snapshot, target: target, matcher: matcher, mapper: mapper, scope: scope, progress: progress)
+            let result = pass(bounds(slice), snapshot: snapshot, target: target, matcher: matcher, mapper: mapper.withEntriesOfItsOwn(),
+                              scope: scope, progress: progress)
             results.withLock { $0[slice] = result }
         }
         return results.withLock { results in (0..<slices).map { results[$0]! } }

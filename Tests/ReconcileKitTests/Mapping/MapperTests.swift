@@ -273,3 +273,19 @@ private func switchOf(_ arguments: Expression...) -> AttributeMapping.Source {
     #expect(MappedPath.workEmail < MappedPath.externalId)
     #expect(MappedPath.department < MappedPath.userName)
 }
+
+@Test func aMapperWithEntriesOfItsOwnMapsAlikeOverTheSameLayout() throws {
+    let custom = try mapping(
+        .init(target: MappedPath.title, source: .expression(try ExpressionParser.parse(#"Replace([jobTitle], , "(?<a>Senior) ", , "${a}-", , )"#))),
+        .init(target: MappedPath.organization, source: .constant("Contoso")),
+        .init(target: MappedPath.displayName, source: .expression(try ExpressionParser.parse(#"Join(" ", [givenName], [surname])"#))))
+    let mapper = Mapper(mapping: custom)
+    let own = mapper.withEntriesOfItsOwn()
+    let user = try StageInputs.user(#"{"id": "u1", "userPrincipalName": "a@x", "jobTitle": "Senior Chemist", "givenName": "Ada", "surname": "Lovelace"}"#)
+    let shared = try mapper.map(user), separate = try own.map(user)
+    #expect(separate == shared)
+    #expect(separate.createValues[MappedPath.title] == .string("Senior-Chemist"))
+    #expect(separate.createValues[MappedPath.displayName] == .string("Ada Lovelace"))
+    // One layout: what is keyed by it (the embedded store's create writer) sees one shape.
+    #expect(separate.createValues.layout === shared.createValues.layout)
+}
