@@ -62,13 +62,8 @@ extension JSONReader {
 
     /// Reads the array at `index` as `readArray` does, its objects as records.
     private mutating func readRecords(into document: inout ExportDocument) throws(JSONError) {
-        try enterContainer()
+        guard try enterContainer(closedBy: .closeBracket) else { return }
         defer { depth -= 1 }
-        skipWhitespace()
-        if index < count, base[index] == .closeBracket {
-            index += 1
-            return
-        }
         while true {
             skipWhitespace()
             if index < count, base[index] == .openBrace {
@@ -86,13 +81,8 @@ extension JSONReader {
     /// In the top-level object, an array under the exact name `value` (the one a Graph page is judged
     /// by) is read as records and left in the list as an empty array.
     private mutating func readMembers(into document: inout ExportDocument, target: Target) throws(JSONError) {
-        try enterContainer()
+        guard try enterContainer(closedBy: .closeBrace) else { return }
         defer { depth -= 1 }
-        skipWhitespace()
-        if index < count, base[index] == .closeBrace {
-            index += 1
-            return
-        }
         var position = 0
         while true {
             guard index < count else { throw fail("unexpected end of input", at: index) }

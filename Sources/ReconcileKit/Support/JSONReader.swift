@@ -167,13 +167,8 @@ public struct JSONReader {
     }
 
     private mutating func readObject() throws(JSONError) -> JSONValue {
-        try enterContainer()
+        guard try enterContainer(closedBy: .closeBrace) else { return .object([:]) }
         defer { depth -= 1 }
-        skipWhitespace()
-        if index < count, base[index] == .closeBrace {
-            index += 1
-            return .object([:])
-        }
         let first = members.count
         while true {
             guard index < count else { throw fail("unexpected end of input", at: index) }
@@ -196,13 +191,8 @@ public struct JSONReader {
     }
 
     private mutating func readArray() throws(JSONError) -> JSONValue {
-        try enterContainer()
+        guard try enterContainer(closedBy: .closeBracket) else { return .array([]) }
         defer { depth -= 1 }
-        skipWhitespace()
-        if index < count, base[index] == .closeBracket {
-            index += 1
-            return .array([])
-        }
         let first = elements.count
         while true {
             elements.append(try readValue())
@@ -213,14 +203,22 @@ public struct JSONReader {
         return .array(array)
     }
 
-    /// Steps over the opening bracket or brace, counting it against `maximumDepth`.
+    /// Steps over the opening bracket or brace, counting it against `maximumDepth`, and the
+    /// whitespace after it; an empty container (`closing` comes next) is stepped out of at once.
+    /// - Returns: whether the container has contents; the caller then steps out (`depth -= 1`) when done.
     @inline(__always)
-    mutating func enterContainer() throws(JSONError) {
+    mutating func enterContainer(closedBy closing: UInt8) throws(JSONError) -> Bool {
         guard depth < Self.maximumDepth else {
             throw fail("nesting deeper than \(Self.maximumDepth) levels", at: index)
         }
-        depth += 1
         index += 1
+        skipWhitespace()
+        if index < count, base[index] == closing {
+            index += 1
+            return false
+        }
+        depth += 1
+        return true
     }
 
     private mutating func readLiteral(_ literal: StaticString) throws(JSONError) {
