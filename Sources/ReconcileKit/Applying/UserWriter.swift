@@ -34,23 +34,23 @@ final class UserWriter {
         selectUser = try database.prepare("SELECT version, resource, created, user_name, external_id FROM users WHERE id = ?")
         insertUser = try database.prepare("""
             INSERT INTO users (id, external_id, user_name, user_name_key, active, \(names.joined(separator: ", ")),
-                resource, created, last_modified, version, applied_digest, digest_version)
-            VALUES (?, ?, ?, ?, ?, \(names.map { _ in "?" }.joined(separator: ", ")), ?, ?, ?, ?, ?, ?)
+                resource, created, last_modified, version, applied_digest, digest_version, source_digest)
+            VALUES (?, ?, ?, ?, ?, \(names.map { _ in "?" }.joined(separator: ", ")), ?, ?, ?, ?, ?, ?, ?)
             """)
         updateUser = try database.prepare("""
             UPDATE users SET external_id = ?, user_name = ?, user_name_key = ?, active = ?,
                 \(names.map { "\($0) = ?" }.joined(separator: ", ")), resource = ?, last_modified = ?, version = ?,
-                applied_digest = ?, digest_version = ?
+                applied_digest = ?, digest_version = ?, source_digest = ?
             WHERE id = ?
             """)
         updateUserKeepingIdentity = try database.prepare("""
             UPDATE users SET active = ?,
                 \(names.map { "\($0) = ?" }.joined(separator: ", ")), resource = ?, last_modified = ?, version = ?,
-                applied_digest = ?, digest_version = ?
+                applied_digest = ?, digest_version = ?, source_digest = ?
             WHERE id = ?
             """)
         deleteUser = try database.prepare("DELETE FROM users WHERE id = ?")
-        setDigest = try database.prepare("UPDATE users SET applied_digest = ?, digest_version = version WHERE id = ? AND version = ?")
+        setDigest = try database.prepare("UPDATE users SET applied_digest = ?, digest_version = version, source_digest = ? WHERE id = ? AND version = ?")
     }
 
     /// Applies one action and returns the target id it concerned.
@@ -61,14 +61,14 @@ final class UserWriter {
         case .create:
             if let values = action.createResource?.values, let shape = createJSON(for: values.layout) {
                 let id = ids.next()
-                try insert(values, shape: shape, id: id, at: time, digest: action.digest.value)
+                try insert(values, shape: shape, id: id, at: time, digest: action.digest)
                 return id
             }
             guard let resource = action.resource else {
                 throw ActionFailure(code: "invalidPlan", message: "create action without a resource")
             }
             let id = ids.next()
-            try write(resource, id: id, created: time, version: 1, at: time, insert: true, digest: action.digest.value)
+            try write(resource, id: id, created: time, version: 1, at: time, insert: true, digest: action.digest)
             return id
         case .update, .disable, .link:
             let (id, current) = try existing(action)
@@ -78,9 +78,9 @@ final class UserWriter {
                     resource.set(operation.path, to: operation.op == .remove ? nil : operation.value)
                 }
                 try write(resource, id: id, created: current.created, version: current.version + 1, at: time, insert: false,
-                          digest: action.digest.value, identity: current.identity)
+                          digest: action.digest, identity: current.identity)
             } else {
-                try setDigest.run(SQLValue(action.digest.value), .text(id), .integer(Int64(current.version)))
+                try setDigest.run(SQLValue(action.digest.value), SQLValue(action.digest.source), .text(id), .integer(Int64(current.version)))
             }
             return id
         case .delete:
@@ -117,7 +117,7 @@ final class UserWriter {
 
     /// Inserts a created user from its mapped values: the row `write` inserts for the resource
     /// built from them (`JSONValue.userResource`), without building it.
-    private func insert(_ values: PathValues<SCIMValue>, shape: CreateJSON, id: String, at time: String, digest: UInt64?) throws {
+    private func insert(_ values: PathValues<SCIMValue>, shape: CreateJSON, id: String, at time: String, digest: AppliedDigest) throws {
         let (userName, externalId, active) = shape.identity(values)
         guard let userName, !userName.isEmpty else {
             throw ActionFailure(code: "invalidResource", message: "the resource has no userName")
@@ -128,7 +128,7 @@ final class UserWriter {
         let attributes = Self.columns.map { SQLValue(shape.value(values, at: $0.path).map(\.text)) }
         try run(insert: true, userName: userName, values: [.text(id), SQLValue(externalId), .text(userName),
             .text(IdentityKey.normalize(userName)), SQLValue(active)] + attributes
-            + [.text(json), .text(time), .text(time), .integer(1), SQLValue(digest), .integer(1)])
+            + [.text(json), .text(time), .text(time), .integer(1), SQLValue(digest.value), .integer(1), SQLValue(digest.source)])
     }
 
     /// A stored user's userName and externalId.
@@ -140,7 +140,7 @@ final class UserWriter {
     /// Inserts or rewrites a user from its resource, keeping the columns in step with the JSON.
     /// - Parameter identity: when rewriting, the user's stored identity columns.
     private func write(
-        _ resource: JSONValue, id: String, created: String, version: Int, at time: String, insert: Bool, digest: UInt64?,
+        _ resource: JSONValue, id: String, created: String, version: Int, at time: String, insert: Bool, digest: AppliedDigest,
         identity: Identity? = nil
     ) throws {
         guard let userName = resource.member("userName")?.stringValue, !userName.isEmpty else {
@@ -160,10 +160,11 @@ final class UserWriter {
         let attributes = Self.columns.map { SQLValue(resource.value(at: $0.path).flatMap(SCIMValue.init(json:)).map(\.text)) }
         if insert {
             try run(insert: true, userName: userName, values: [.text(id), SQLValue(externalId), .text(userName), .text(key), SQLValue(active)]
-                + attributes + [.text(json), .text(created), .text(time), .integer(Int64(version)), SQLValue(digest), .integer(Int64(version))])
+                + attributes + [.text(json), .text(created), .text(time), .integer(Int64(version)), SQLValue(digest.value), .integer(Int64(version)), SQLValue(digest.source)])
         } else {
             let unchanged = [SQLValue(active)] + attributes
-                + [.text(json), .text(time), .integer(Int64(version)), SQLValue(digest), .integer(Int64(version)), .text(id)]
+                + [.text(json), .text(time), .integer(Int64(version)), SQLValue(digest.value), .integer(Int64(version)),
+                   SQLValue(digest.source), .text(id)]
             if identity == Identity(userName: userName, externalId: externalId) {
                 try updateUserKeepingIdentity.run(values: unchanged)
             } else {
@@ -191,7 +192,7 @@ extension UserWriter {
     func refresh(_ digests: DigestRefresh) throws(StoreError) {
         for entry in digests.entries {
             guard let version = SQLiteStore.version(etag: entry.version) else { continue }
-            try setDigest.run(SQLValue(entry.digest), .text(entry.targetId), .integer(Int64(version)))
+            try setDigest.run(SQLValue(entry.digest), SQLValue(entry.source), .text(entry.targetId), .integer(Int64(version)))
         }
     }
 }

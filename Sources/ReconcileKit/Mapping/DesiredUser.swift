@@ -48,6 +48,8 @@ public struct DesiredUser: Sendable, Equatable {
 public struct Mapper: Sendable {
     public let mapping: Mapping
     private let compiled: [Entry]
+    /// The entries of the matching attributes, in `Mapping.matchingPaths` order.
+    private let matching: [Entry]
     /// The target paths of the mapping, shared by every user's values.
     private let layout: PathLayout
 
@@ -103,7 +105,25 @@ public struct Mapper: Sendable {
             return Entry(mapping: entry, type: SCIMUserSchema.type(of: entry.target), target: entry.target.description, source: source,
                          slot: layout.slot(of: entry.target)!)
         }
+        matching = compiled.filter { $0.mapping.matchingPrecedence != nil }.sorted { $0.mapping.matchingPrecedence! < $1.mapping.matchingPrecedence! }
         self.layout = layout
+    }
+
+    /// The values `map` gives `user`'s matching attributes as a create would write them, in
+    /// `Mapping.matchingPaths` order, and nothing else: what finding the user's matching keys needs.
+    func matchingValues(_ user: DirectoryUser) throws(MappingError) -> [SCIMValue?] {
+        var context = ExpressionEvaluator.Context(user: user, inScope: true)
+        var values: [SCIMValue?] = []
+        values.reserveCapacity(matching.count)
+        for entry in matching {
+            // A matching attribute is a string (`Mapping` refuses others), never a reference.
+            guard let text = try text(of: entry, in: &context) else {
+                values.append(nil)
+                continue
+            }
+            values.append(try createValue(of: entry, from: text).created)
+        }
+        return values
     }
 
     /// Maps one user. `inScope` feeds the computed `IsSoftDeleted` attribute.
@@ -116,30 +136,15 @@ public struct Mapper: Sendable {
         var updateReferences: [SCIMPath: String?] = [:]
         for entry in compiled {
             let path = entry.mapping.target
-            let raw: ExpressionValue
-            switch entry.source {
-            case .attribute(let reader): raw = reader.read(context)
-            case .constant(let value): raw = .text(value)
-            case let .expression(expression, ignoreFlow):
-                context.target = entry.target
-                do {
-                    raw = try expression.get().evaluate(in: context)
-                } catch {
-                    throw .valueFailed(path: entry.target, reason: error.description)
-                }
-                // IgnoreFlowIfNullOrEmpty: the attribute is left out of the flow, neither set nor cleared.
-                if ignoreFlow && raw.isNullOrEmpty { continue }
-            }
-            let text = try Self.single(raw, for: entry.target)
+            guard let text = try text(of: entry, in: &context) else { continue }
             if entry.type == .reference {
                 let id = text.flatMap { $0.isEmpty ? nil : $0 }
                 if let id { createReferences[path] = id }
                 if entry.mapping.apply == .always { updateReferences[path] = .some(id) }
                 continue
             }
-            let value = try Self.convert(text, for: path, type: entry.type)
-            let fallback = value == nil ? try Self.convert(entry.mapping.defaultIfNull, for: path, type: entry.type) : nil
-            if let created = value ?? fallback {
+            let (value, created) = try createValue(of: entry, from: text)
+            if let created {
                 createValues.set(created, inSlot: entry.slot)
             }
             // An entry with a default is not enforced while its source is null: the default written on
@@ -150,6 +155,35 @@ public struct Mapper: Sendable {
         }
         return DesiredUser(source: user, createValues: createValues, updateValues: updateValues,
                            createReferences: createReferences, updateReferences: updateReferences)
+    }
+
+    /// The text `entry` gives the context's user (`nil` inside: no value), or `nil` when the entry
+    /// is left out of the flow (`IgnoreFlowIfNullOrEmpty` of nothing).
+    private func text(of entry: Entry, in context: inout ExpressionEvaluator.Context) throws(MappingError) -> String?? {
+        let raw: ExpressionValue
+        switch entry.source {
+        case .attribute(let reader): raw = reader.read(context)
+        case .constant(let value): raw = .text(value)
+        case let .expression(expression, ignoreFlow):
+            context.target = entry.target
+            do {
+                raw = try expression.get().evaluate(in: context)
+            } catch {
+                throw .valueFailed(path: entry.target, reason: error.description)
+            }
+            // IgnoreFlowIfNullOrEmpty: the attribute is left out of the flow, neither set nor cleared.
+            if ignoreFlow && raw.isNullOrEmpty { return nil }
+        }
+        return .some(try Self.single(raw, for: entry.target))
+    }
+
+    /// `text` as `entry`'s target type (`value`), and what a create writes: that, or the entry's
+    /// `defaultIfNull` when it is null.
+    private func createValue(of entry: Entry, from text: String?) throws(MappingError) -> (value: SCIMValue?, created: SCIMValue?) {
+        let path = entry.mapping.target
+        let value = try Self.convert(text, for: path, type: entry.type)
+        let fallback = value == nil ? try Self.convert(entry.mapping.defaultIfNull, for: path, type: entry.type) : nil
+        return (value, value ?? fallback)
     }
 
     /// The one value a single-valued target gets: a list of one is that value, of more an error.

@@ -7,9 +7,13 @@
 /// compared in full once and their digests written by the next `--apply` (`Plan.digestRefresh`).
 public struct AppliedDigest: Sendable, Equatable {
     public var value: UInt64?
+    /// The digest of the directory record `value` was mapped from (`SourceDigest`); kept only with
+    /// a `value`.
+    public var source: UInt64?
 
-    public init(_ value: UInt64? = nil) {
+    public init(_ value: UInt64? = nil, source: UInt64? = nil) {
         self.value = value
+        self.source = value == nil ? nil : source
     }
 
     public static func == (_: AppliedDigest, _: AppliedDigest) -> Bool { true }
@@ -23,6 +27,8 @@ public struct DigestRefresh: Sendable, Equatable {
         /// The version (`meta.version`) the digest describes.
         public let version: String
         public let digest: UInt64
+        /// The digest of the directory record it was mapped from (`SourceDigest`).
+        public let source: UInt64?
     }
 
     public var entries: [Entry] = []

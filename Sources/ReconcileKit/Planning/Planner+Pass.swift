@@ -16,6 +16,8 @@ extension Planner {
         var unchanged: [(position: Int32, index: Int32)] = []
         /// Mapped users whose action needs the whole snapshot, in position order.
         var waiting: [Waiting] = []
+        /// Users in line whose stored source digest is missing or out of date (`Plan.digestRefresh`).
+        var refresh: [DigestRefresh.Entry] = []
 
         init(matchingPaths: Int) {
             keys = Array(repeating: [], count: matchingPaths)
@@ -52,6 +54,9 @@ extension Planner {
         let matchingPaths = matcher.matchingPaths
         // References resolve through everyone's outcome, so with them every user waits.
         let decidesEarly = !mapping.hasReferences
+        // Only the embedded store keeps source digests; and with references a user's values depend on others.
+        let keepsSourceDigests = target.keepsDigests
+        let skipsUnchangedRecords = decidesEarly && keepsSourceDigests
         var result = Pass(matchingPaths: matchingPaths.count)
         var unreported = 0
         defer { progress?.advance(by: unreported) }
@@ -68,6 +73,14 @@ extension Planner {
                 if let action = leaveScope(user, target: target, matcher: matcher) { result.actions.append(action) } else { result.outOfScope += 1 }
                 continue
             }
+            // A managed user in line whose record has not changed since: its keys are all it is mapped for.
+            if skipsUnchangedRecords, let index = linkedIndex(of: user, target: target, matcher: matcher),
+               let recorded = target.users[index].sourceDigest, recorded == sourceDigest.of(user, active: target.users[index].active),
+               let values = try? mapper.matchingValues(user) {
+                SourceKeys.collect(at: position, paths: matchingPaths, into: &result.keys) { slot, _ in values[slot] }
+                result.unchanged.append((Int32(position), Int32(index)))
+                continue
+            }
             let desired: DesiredUser
             do {
                 desired = try mapper.map(user)
@@ -76,20 +89,30 @@ extension Planner {
                 continue
             }
             // Source-side duplicates can only be seen across the whole snapshot: keys now, verdicts after.
-            SourceKeys.collect(desired, at: position, paths: matchingPaths, into: &result.keys)
+            SourceKeys.collect(at: position, paths: matchingPaths, into: &result.keys) { _, path in desired.createValues[path] }
             let hasMatchingValue = matchingPaths.contains { desired.createValues[$0] != nil }
             guard desired.userName != nil || !hasMatchingValue else {
                 result.actions.append(skip(user, .missingRequiredAttribute, "the mapping gives no userName, which SCIM requires (RFC 7643 §4.1.1)"))
                 continue
             }
             let outcome = matcher.match(desired)
+            let source = keepsSourceDigests ? sourceDigest.of(user, active: desired.active) : nil
             // A managed user in line keeps only its position: a million users are not held as mapped values.
             if decidesEarly, case .linked(let index) = outcome, isApplied(desired, target.users[index]) {
                 result.unchanged.append((Int32(position), Int32(index)))
+                let current = target.users[index]
+                if let source, let applied = current.appliedDigest, current.sourceDigest != source {
+                    result.refresh.append(.init(targetId: current.id, version: current.version, digest: applied, source: source))
+                }
             } else {
-                result.waiting.append(Waiting(position: position, user: desired, outcome: outcome))
+                result.waiting.append(Waiting(position: position, user: desired, outcome: outcome, source: source))
             }
         }
         return result
+    }
+
+    /// The index of the target user `user` is linked to, as `Matcher.match` finds it.
+    private func linkedIndex(of user: DirectoryUser, target: TargetState, matcher: Matcher) -> Int? {
+        target.links[user.id].flatMap { matcher.target(id: $0) }
     }
 }

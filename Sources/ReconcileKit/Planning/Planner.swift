@@ -43,11 +43,14 @@ public struct Planner: Sendable {
     public let options: Options
     /// The mapping's target paths with the digest of each one's name, for `DesiredUser.updateDigest`.
     private let digestPaths: [(path: SCIMPath, tag: UInt64)]
+    /// Digests records under this mapping, for the store to keep beside applied digests.
+    let sourceDigest: SourceDigest
 
     public init(mapping: Mapping, options: Options = Options()) {
         self.mapping = mapping
         self.options = options
         digestPaths = mapping.targetPaths.map { ($0, Digest64($0.description).value) }
+        sourceDigest = SourceDigest(mapping: mapping)
     }
 
     /// Plans the run that takes `target` to what `snapshot` says, for the users `scope` keeps in.
@@ -79,6 +82,7 @@ public struct Planner: Sendable {
             keys.insert(slice.keys)
             unchanged += slice.unchanged
             waiting += slice.waiting
+            digestRefresh.entries += slice.refresh
         }
         // The mapped user at a position: kept when it waits, mapped again (rare: a duplicate) when not.
         let desiredAt = { (position: Int) -> DesiredUser? in
@@ -106,14 +110,15 @@ public struct Planner: Sendable {
         }
 
         // References (the manager) resolve through the links and this run's matches and creates.
-        let outcomes = waiting.filter { duplicates[$0.position] == nil }.map { ($0.user, $0.outcome) }
+        let deciding = waiting.filter { duplicates[$0.position] == nil }
+        let outcomes = deciding.map { ($0.user, $0.outcome) }
         var references = ReferenceResolver(target: target, matcher: matcher, outcomes: outcomes, claims: claims,
                                            snapshot: snapshot, mapping: mapping, deleteMissing: options.deleteMissing)
         for user in waiting {
             guard let detail = duplicates[user.position] else { continue }
             actions.append(skip(user.user.source, .duplicateSourceEntries, detail, userName: user.user.userName))
         }
-        for (user, outcome) in outcomes {
+        for (user, outcome, source) in deciding.map({ ($0.user, $0.outcome, $0.source) }) {
             switch outcome {
             case .refused(let reason, let detail):
                 actions.append(skip(user.source, reason, detail, userName: user.userName))
@@ -127,7 +132,7 @@ public struct Planner: Sendable {
                 create.createResource = CreateResource(values: resolved.createValues)
                 create.references = pending
                 // A manager filled in at apply time is not in the values digested here.
-                if pending.isEmpty { create.digest = AppliedDigest(resolved.updateDigest(digestPaths)) }
+                if pending.isEmpty { create.digest = AppliedDigest(resolved.updateDigest(digestPaths), source: source) }
                 actions.append(create)
             case .linked(let index), .matched(let index, _):
                 if let contenders = claimants[index] {
@@ -153,12 +158,12 @@ public struct Planner: Sendable {
                 let compared = current.withResourceRead()
                 if var action = references.attach(pending, to: change(resolved, compared, matchedOn: matchedOn),
                                                   user: resolved, target: compared, matchedOn: matchedOn) {
-                    action.digest = AppliedDigest(digest)
+                    action.digest = AppliedDigest(digest, source: source)
                     actions.append(action)
                 } else {
                     noChange += 1
-                    if target.keepsDigests, let digest, current.appliedDigest != digest {
-                        digestRefresh.entries.append(.init(targetId: current.id, version: current.version, digest: digest))
+                    if target.keepsDigests, let digest, current.appliedDigest != digest || current.sourceDigest != source {
+                        digestRefresh.entries.append(.init(targetId: current.id, version: current.version, digest: digest, source: source))
                     }
                 }
             }
@@ -307,6 +312,8 @@ struct Waiting {
     let position: Int
     let user: DesiredUser
     let outcome: Matcher.Outcome
+    /// The record's `SourceDigest`, when the target keeps them.
+    var source: UInt64?
 }
 
 extension Array where Element == Waiting {
@@ -331,10 +338,13 @@ struct SourceKeys {
         indexes = paths.map { _ in KeyIndex(capacity: capacity) }
     }
 
-    /// The digests of `user`'s keys, by matching path, into `digests`.
-    static func collect(_ user: DesiredUser, at position: Int, paths: [SCIMPath], into digests: inout [[(position: Int32, digest: UInt64)]]) {
+    /// The digests of a user's keys, by matching path, into `digests`; `value` gives the user's
+    /// mapped value at each matching path's slot.
+    static func collect(
+        at position: Int, paths: [SCIMPath], into digests: inout [[(position: Int32, digest: UInt64)]], value: (Int, SCIMPath) -> SCIMValue?
+    ) {
         for (slot, path) in paths.enumerated() {
-            guard let value = user.createValues[path], let key = Matcher.key(value, for: path) else { continue }
+            guard let value = value(slot, path), let key = Matcher.key(value, for: path) else { continue }
             digests[slot].append((Int32(position), KeyIndex.digest(key)))
         }
     }

@@ -42,6 +42,15 @@ public struct PropertyValues: Sendable, Equatable, Sequence, ExpressibleByDictio
         Dictionary(uniqueKeysWithValues: zip(layout.keys, values))
     }
 
+    /// Combines the keys and values into `digest` (`SourceDigest`): the layout's keys by their
+    /// digest, made once per layout.
+    func combine(into digest: inout Digest64) {
+        digest.combine(layout.keysDigest)
+        values.withUnsafeBufferPointer { values in
+            for index in values.indices { digest.combine(values[index]) }
+        }
+    }
+
     /// Equal when they hold the same values under the same keys, whatever their layouts.
     public static func == (a: PropertyValues, b: PropertyValues) -> Bool {
         if a.layout === b.layout { return a.values == b.values }
@@ -53,9 +62,15 @@ public struct PropertyValues: Sendable, Equatable, Sequence, ExpressibleByDictio
 final class PropertyLayout: Sendable {
     let keys: [String]
     let slot: [String: Int]
+    /// The digest of the keys in order, with their count.
+    let keysDigest: UInt64
 
     private init(_ keys: [String]) {
         self.keys = keys
+        var digest = Digest64()
+        digest.combine(UInt64(keys.count))
+        for key in keys { digest.combine(key) }
+        keysDigest = digest.value
         var slot: [String: Int] = [:]
         for (index, key) in keys.enumerated() { slot[key] = index }
         self.slot = slot

@@ -103,7 +103,7 @@ public final class SQLiteStore: ProvisioningTarget {
             let count = try userCount()
             progress?.begin(stage: "reading the store", total: count, unit: "rows")
             let statement = try database.prepare("""
-                SELECT id, external_id, user_name, active, version, applied_digest, digest_version FROM users ORDER BY id
+                SELECT id, external_id, user_name, active, version, applied_digest, digest_version, source_digest FROM users ORDER BY id
                 """)
             return try UserRows.users(from: statement, count: count, progress: progress) { chunk, place in
                 Self.makeUsers(of: chunk, sharingStringsOf: positions, loader: loader, place)
@@ -140,7 +140,8 @@ public final class SQLiteStore: ProvisioningTarget {
                 }
                 body(offset, TargetUser(
                     id: text(row.id), externalId: externalId ?? row.externalId.map(text), userName: userName ?? text(row.userName),
-                    active: row.active, version: etag(row.version), loader: loader, appliedDigest: row.digest))
+                    active: row.active, version: etag(row.version), loader: loader, appliedDigest: row.digest,
+                    sourceDigest: row.source))
             }
         }
     }

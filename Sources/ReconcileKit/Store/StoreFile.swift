@@ -153,6 +153,14 @@ enum StoreFile {
         ALTER TABLE users ADD COLUMN digest_version INTEGER;
         CREATE INDEX users_planning ON users (id, external_id, user_name, active, version, applied_digest, digest_version);
         """,
+        // 4: the digest of the directory record (and of the mapping) the applied digest was made
+        // from, so a nightly run does not map a record that has not changed (`SourceDigest`). It is
+        // read with the applied digest, so the covering index takes it in.
+        """
+        ALTER TABLE users ADD COLUMN source_digest INTEGER;
+        DROP INDEX users_planning;
+        CREATE INDEX users_planning ON users (id, external_id, user_name, active, version, applied_digest, digest_version, source_digest);
+        """,
     ]
 
     /// Whether a store exists at `path` (as a file of any kind).

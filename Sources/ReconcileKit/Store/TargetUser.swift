@@ -15,6 +15,9 @@ public struct TargetUser: Sendable, Equatable {
     /// The digest of the mapped values this job last wrote to the user (`DesiredUser.updateDigest`),
     /// when it still describes the current version; `nil` when unknown.
     public let appliedDigest: UInt64?
+    /// The digest of the directory record the applied digest was mapped from (`SourceDigest`);
+    /// `nil` when unknown, and whenever `appliedDigest` is.
+    public let sourceDigest: UInt64?
     private let storage: ResourceStorage
 
     /// The whole resource as JSON.
@@ -27,20 +30,21 @@ public struct TargetUser: Sendable, Equatable {
 
     public init(
         id: String, externalId: String?, userName: String, active: Bool, version: String, resource: JSONValue,
-        appliedDigest: UInt64? = nil
+        appliedDigest: UInt64? = nil, sourceDigest: UInt64? = nil
     ) {
         self.init(id: id, externalId: externalId, userName: userName, active: active, version: version,
-                  storage: .loaded(resource), appliedDigest: appliedDigest)
+                  storage: .loaded(resource), appliedDigest: appliedDigest, sourceDigest: sourceDigest)
     }
 
     /// A user whose resource `loader` reads when it is first asked for.
-    init(id: String, externalId: String?, userName: String, active: Bool, version: String, loader: ResourceLoader, appliedDigest: UInt64?) {
+    init(id: String, externalId: String?, userName: String, active: Bool, version: String, loader: ResourceLoader, appliedDigest: UInt64?,
+         sourceDigest: UInt64?) {
         self.init(id: id, externalId: externalId, userName: userName, active: active, version: version,
-                  storage: .deferred(loader), appliedDigest: appliedDigest)
+                  storage: .deferred(loader), appliedDigest: appliedDigest, sourceDigest: sourceDigest)
     }
 
     private init(id: String, externalId: String?, userName: String, active: Bool, version: String,
-                 storage: ResourceStorage, appliedDigest: UInt64?) {
+                 storage: ResourceStorage, appliedDigest: UInt64?, sourceDigest: UInt64?) {
         self.id = id
         self.externalId = externalId
         self.userName = userName
@@ -48,6 +52,7 @@ public struct TargetUser: Sendable, Equatable {
         self.version = version
         self.storage = storage
         self.appliedDigest = appliedDigest
+        self.sourceDigest = appliedDigest == nil ? nil : sourceDigest
     }
 
     /// This user with its resource in hand: comparing it reads many paths, and a deferred resource
@@ -55,7 +60,7 @@ public struct TargetUser: Sendable, Equatable {
     func withResourceRead() -> TargetUser {
         guard case .deferred = storage else { return self }
         return TargetUser(id: id, externalId: externalId, userName: userName, active: active, version: version,
-                          storage: .loaded(resource), appliedDigest: appliedDigest)
+                          storage: .loaded(resource), appliedDigest: appliedDigest, sourceDigest: sourceDigest)
     }
 
     /// Reads a User resource as a SCIM server returns it.

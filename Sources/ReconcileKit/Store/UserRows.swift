@@ -19,6 +19,8 @@ struct UserRows {
         var active: Bool
         var version: Int
         var digest: UInt64?
+        /// The source digest written with `digest` (`SourceDigest`); `nil` whenever `digest` is.
+        var source: UInt64?
     }
 
     /// Consecutive rows and the bytes of their texts.
@@ -80,7 +82,7 @@ struct UserRows {
     }
 
     /// Steps `statement` (SELECT id, external_id, user_name, active, version, applied_digest,
-    /// digest_version) to its end, giving each full chunk to `deliver` and the last, partial one too.
+    /// digest_version, source_digest) to its end, giving each full chunk to `deliver` and the last, partial one too.
     static func read(_ statement: Statement, deliver: (Chunk) -> Void) throws {
         var chunk = Chunk()
         chunk.rows.reserveCapacity(chunkSize)
@@ -94,9 +96,10 @@ struct UserRows {
             // A digest describes the version it was written with; any later write (an older reconcile
             // that knows no digests, say) leaves it behind.
             let digest = !row.isNull(5) && row.int(6) == version ? UInt64(bitPattern: row.int64(5)) : nil
+            let source = digest != nil && !row.isNull(7) ? UInt64(bitPattern: row.int64(7)) : nil
             chunk.rows.append(Row(
                 id: text(0), externalId: row.isNull(1) ? nil : text(1), userName: text(2),
-                active: row.int(3) != 0, version: version, digest: digest))
+                active: row.int(3) != 0, version: version, digest: digest, source: source))
             if chunk.rows.count == chunkSize {
                 deliver(chunk)
                 chunk = Chunk()

@@ -45,7 +45,7 @@ final class SQLiteStoreTests {
         #expect(columns.map { $0[0] } == [
             "id", "external_id", "user_name", "user_name_key", "active", "display_name", "title", "email",
             "given_name", "family_name", "locality", "organization", "department", "resource", "created",
-            "last_modified", "version", "applied_digest", "digest_version",
+            "last_modified", "version", "applied_digest", "digest_version", "source_digest",
         ])
         // user_name_key carries the UNIQUE constraint, not user_name.
         let unique = try StoreFixtures.rows(database, """
