@@ -40,11 +40,12 @@ struct Matcher: Sendable {
         self.links = links
         self.matchingPaths = matchingPaths
         // The id index and each path's key index are independent: built side by side on every core.
+        // The users are read in place: a copy of each would retain and release all its strings.
         let built = Mutex<(byID: UserIDIndex?, byPath: [SCIMPath: KeyIndex])>((nil, [:]))
         DispatchQueue.concurrentPerform(iterations: matchingPaths.count + 1) { task in
             guard task < matchingPaths.count else {
                 var byID = UserIDIndex()
-                for (index, target) in targets.enumerated() where byID.insert(target.id, at: index, of: targets) != nil {
+                for index in targets.indices where byID.insert(targets[index].id, at: index, of: targets) != nil {
                     return
                 }
                 built.withLock { $0.byID = byID }
@@ -52,8 +53,8 @@ struct Matcher: Sendable {
             }
             let path = matchingPaths[task]
             var index = KeyIndex(capacity: targets.count)
-            for (position, target) in targets.enumerated() {
-                guard let value = target.value(at: path), let key = Self.key(value, for: path) else { continue }
+            for position in targets.indices {
+                guard let value = targets[position].value(at: path), let key = Self.key(value, for: path) else { continue }
                 index.insert(position, digest: KeyIndex.digest(key))
             }
             built.withLock { $0.byPath[path] = index }

@@ -87,11 +87,11 @@ public final class RunState {
                 links[source] = row.text(1)
                 return
             }
-            let user = users[next]
-            if let externalId = user.externalId, externalId == source {
-                links[externalId] = user.id
+            // Read in place: a copy of the user would retain and release all its strings.
+            if let externalId = users[next].externalId, externalId == source {
+                links[externalId] = users[next].id
             } else {
-                links[source] = user.id
+                links[source] = users[next].id
             }
         }
         return links

@@ -128,10 +128,10 @@ public final class SQLiteStore: ProvisioningTarget {
                 if let positions, let range = row.externalId {
                     let written = UnsafeBufferPointer(rebasing: bytes[range])
                     if let position = positions.position(ofUTF8: written) {
-                        let source = positions.users[position]
-                        if ByteHash.sameBytes(source.id, UnsafeRawBufferPointer(written)) {
-                            externalId = source.id
-                            if case .string(let name)? = source.properties["userprincipalname"],
+                        // Read in place: a copy of the user would retain and release all its strings.
+                        if ByteHash.sameBytes(positions.users[position].id, UnsafeRawBufferPointer(written)) {
+                            externalId = positions.users[position].id
+                            if case .string(let name)? = positions.users[position].properties["userprincipalname"],
                                ByteHash.sameBytes(name, UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[row.userName]))) {
                                 userName = name
                             }
