@@ -40,24 +40,27 @@ struct Matcher: Sendable {
         self.links = links
         self.matchingPaths = matchingPaths
         // The id index and each path's key index are independent: built side by side on every core.
-        // The users are read in place: a copy of each would retain and release all its strings.
+        // The users are read in place (through a buffer: a copy of each would retain and release all its strings).
         let built = Mutex<(byID: UserIDIndex?, byPath: [SCIMPath: KeyIndex])>((nil, [:]))
         DispatchQueue.concurrentPerform(iterations: matchingPaths.count + 1) { task in
-            guard task < matchingPaths.count else {
-                var byID = UserIDIndex()
-                for index in targets.indices where byID.insert(targets[index].id, at: index, of: targets) != nil {
+            targets.withUnsafeBufferPointer { users in
+                guard task < matchingPaths.count else {
+                    var byID = UserIDIndex()
+                    for index in users.indices where byID.insert(users[index].id, at: index, of: targets) != nil {
+                        return
+                    }
+                    built.withLock { $0.byID = byID }
                     return
                 }
-                built.withLock { $0.byID = byID }
-                return
+                let path = matchingPaths[task]
+                var index = KeyIndex(capacity: users.count)
+                for position in users.indices {
+                    guard let value = users[position].value(at: path), let key = Self.key(value, for: path) else { continue }
+                    index.insert(position, digest: KeyIndex.digest(key))
+                }
+                index.seal()
+                built.withLock { $0.byPath[path] = index }
             }
-            let path = matchingPaths[task]
-            var index = KeyIndex(capacity: targets.count)
-            for position in targets.indices {
-                guard let value = targets[position].value(at: path), let key = Self.key(value, for: path) else { continue }
-                index.insert(position, digest: KeyIndex.digest(key))
-            }
-            built.withLock { $0.byPath[path] = index }
         }
         (indexByID, indexes) = built.withLock { ($0.byID, $0.byPath) }
         if indexByID == nil {
@@ -137,15 +140,25 @@ private final class ManagedBy: Sendable {
     }
 }
 
-/// Positions by the 64-bit digest of a key: equal keys always share a digest, and a digest several
-/// positions share (equal keys, or rarely a collision) maps to -1 with its positions kept apart.
-/// Callers compare the keys of the positions found, so a collision never joins different keys.
+/// Positions by the digest of a key: equal keys always share a digest, and the positions of a
+/// digest several share (equal keys, or rarely a collision) are kept apart. Callers compare the
+/// keys of the positions found, so a collision never joins different keys.
+///
+/// Each entry is one word, the digest's high bits above the position, appended and then sorted
+/// once (`seal`) for binary search: a million keys take 8 MB, where a dictionary of them took
+/// 25 MB and hashed every one again. The 36 bits kept of a digest make a collision among a
+/// million keys rare, and it costs only a comparison of two keys.
 struct KeyIndex {
-    private var first: [UInt64: Int32] = [:]
-    private var shared: [UInt64: [Int32]] = [:]
+    private static let positionBits: UInt64 = 28
+    private static let positionMask: UInt64 = 1 << positionBits - 1
+    /// Positions an index holds: 268 million.
+    static let capacityLimit = Int(positionMask) + 1
+
+    private var entries: [UInt64] = []
+    private var sealed = true
 
     init(capacity: Int) {
-        first.reserveCapacity(capacity)
+        entries.reserveCapacity(capacity)
     }
 
     static func digest(_ key: String) -> UInt64 {
@@ -155,17 +168,48 @@ struct KeyIndex {
     }
 
     mutating func insert(_ position: Int, digest: UInt64) {
-        guard let earlier = first.updateValue(Int32(position), forKey: digest) else { return }
-        first[digest] = -1
-        shared[digest, default: earlier >= 0 ? [earlier] : []].append(Int32(position))
+        precondition(position >= 0 && position < Self.capacityLimit, "KeyIndex holds positions below \(Self.capacityLimit)")
+        entries.append(digest & ~Self.positionMask | UInt64(position))
+        sealed = false
     }
 
-    /// The positions inserted with `digest`, in insertion order.
+    /// Sorts what was inserted, for the lookups: done once, after the last insert.
+    mutating func seal() {
+        guard !sealed else { return }
+        entries.sort()
+        sealed = true
+    }
+
+    /// The positions inserted with `digest`, in position order.
     func positions(digest: UInt64) -> [Int] {
-        guard let position = first[digest] else { return [] }
-        return position >= 0 ? [Int(position)] : shared[digest, default: []].map(Int.init)
+        precondition(sealed, "KeyIndex looked up before it was sealed")
+        let high = digest & ~Self.positionMask
+        var low = 0, end = entries.count
+        while low < end {
+            let middle = (low + end) / 2
+            if entries[middle] < high { low = middle + 1 } else { end = middle }
+        }
+        var found: [Int] = []
+        while low < entries.count, entries[low] & ~Self.positionMask == high {
+            found.append(Int(entries[low] & Self.positionMask))
+            low += 1
+        }
+        return found
     }
 
-    /// The digests several positions were inserted with, and those positions in insertion order.
-    var sharedDigests: [UInt64: [Int32]] { shared }
+    /// The positions of each digest several were inserted with, in position order, by the
+    /// digest's kept bits.
+    var sharedDigests: [UInt64: [Int32]] {
+        precondition(sealed, "KeyIndex looked up before it was sealed")
+        var shared: [UInt64: [Int32]] = [:]
+        var start = 0
+        while start < entries.count {
+            let high = entries[start] & ~Self.positionMask
+            var end = start + 1
+            while end < entries.count, entries[end] & ~Self.positionMask == high { end += 1 }
+            if end - start > 1 { shared[high] = entries[start..<end].map { Int32($0 & Self.positionMask) } }
+            start = end
+        }
+        return shared
+    }
 }

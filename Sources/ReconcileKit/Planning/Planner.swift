@@ -84,6 +84,7 @@ public struct Planner: Sendable {
             waiting += slice.waiting
             digestRefresh.entries += slice.refresh
         }
+        keys.seal()
         // The mapped user at a position: kept when it waits, mapped again (rare: a duplicate) when not.
         let desiredAt = { (position: Int) -> DesiredUser? in
             if let found = waiting.binarySearch(position: position) { return waiting[found].user }
@@ -354,6 +355,11 @@ struct SourceKeys {
         for (slot, entries) in digests.enumerated() {
             for (position, digest) in entries { indexes[slot].insert(Int(position), digest: digest) }
         }
+    }
+
+    /// Readies the indexes for lookups, after the last `insert`.
+    mutating func seal() {
+        for slot in indexes.indices { indexes[slot].seal() }
     }
 }
 

@@ -74,16 +74,31 @@ struct PlannerEarlyDecisionTests {
         }
     }
 
-    @Test func keysWithOneDigestAreKeptApartInInsertionOrder() {
+    @Test func keysWithOneDigestAreKeptApartInPositionOrder() {
+        let one: UInt64 = 0xA5A5_0000_1000_0000, two: UInt64 = 0xA5A5_0000_2000_0000
         var index = KeyIndex(capacity: 4)
-        index.insert(7, digest: 1)
-        index.insert(3, digest: 2)
-        index.insert(5, digest: 1)
-        index.insert(9, digest: 1)
-        #expect(index.positions(digest: 1) == [7, 5, 9])
-        #expect(index.positions(digest: 2) == [3])
-        #expect(index.positions(digest: 3) == [])
-        #expect(index.sharedDigests == [1: [7, 5, 9]])
+        index.insert(7, digest: one)
+        index.insert(3, digest: two)
+        index.insert(9, digest: one)
+        index.insert(5, digest: one)
+        index.seal()
+        #expect(index.positions(digest: one) == [5, 7, 9])
+        #expect(index.positions(digest: two) == [3])
+        #expect(index.positions(digest: 0xA5A5_0000_3000_0000) == [])
+        #expect(index.positions(digest: 0) == [])
+        #expect(index.sharedDigests == [one: [5, 7, 9]])
+        // Digests that differ only in the bits the position takes share an entry's digest: the
+        // callers tell such keys apart by comparing them.
+        var near = KeyIndex(capacity: 2)
+        near.insert(1, digest: one)
+        near.insert(2, digest: one | 0x0FFF_FFFF)
+        near.seal()
+        #expect(near.positions(digest: one) == [1, 2])
+        // The largest position kept, and its digest's other bits intact.
+        var last = KeyIndex(capacity: 1)
+        last.insert(KeyIndex.capacityLimit - 1, digest: UInt64.max)
+        last.seal()
+        #expect(last.positions(digest: UInt64.max) == [KeyIndex.capacityLimit - 1])
         #expect(KeyIndex.digest("ada@contoso.example") == KeyIndex.digest("ada@contoso.example"))
         #expect(KeyIndex.digest("ada@contoso.example") != KeyIndex.digest("ada@contoso.exampl"))
     }
