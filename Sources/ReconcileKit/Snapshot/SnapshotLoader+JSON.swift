@@ -24,8 +24,9 @@ extension SnapshotLoader {
         }
         var page = SnapshotPage(nextLink: graph.nextLink)
         page.users.reserveCapacity(graph.records.count)
+        let first = RecordOrigin(file: file, record: 1)
         for (index, record) in graph.records.enumerated() {
-            let origin = RecordOrigin(file: file, record: index + 1)
+            let origin = RecordOrigin(record: index + 1, inFileOf: first)
             do throws(SnapshotError) {
                 let members: Range<Int>
                 switch record {
