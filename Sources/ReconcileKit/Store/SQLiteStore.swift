@@ -140,7 +140,7 @@ public final class SQLiteStore: ProvisioningTarget {
                 }
                 body(offset, TargetUser(
                     id: text(row.id), externalId: externalId ?? row.externalId.map(text), userName: userName ?? text(row.userName),
-                    active: row.active, version: etag(row.version), loader: loader, appliedDigest: row.digest,
+                    active: row.active, version: row.version, loader: loader, appliedDigest: row.digest,
                     sourceDigest: row.source))
             }
         }

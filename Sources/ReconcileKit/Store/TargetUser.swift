@@ -5,25 +5,49 @@ import Foundation
 /// The embedded store hands out users whose resource is read only when something asks for it
 /// (`deferred`): a nightly run compares most users by their applied digest and never needs it.
 public struct TargetUser: Sendable, Equatable {
+    // A million of these are held through planning: the fields are ordered, the digests kept
+    // without optionals and the store's version as its number, so one takes 80 bytes, not 128.
+
     /// The target's `id` (server-assigned, RFC 7643 §3.1).
     public let id: String
     public let externalId: String?
     public let userName: String
+    private let applied: UInt64
+    private let source: UInt64
+    private let storage: ResourceStorage
+    /// The embedded store's version number (`SQLiteStore.etag`), or `inStorage` when the version
+    /// is the ETag `storage` holds beside the resource.
+    private let versionNumber: UInt32
     public let active: Bool
-    /// `meta.version`, the resource's ETag (RFC 7644 §3.14); compared before changing the user.
-    public let version: String
+    /// Which of `applied` and `source` are known (`Known`).
+    private let known: UInt8
+
+    private enum Known {
+        static let applied: UInt8 = 1
+        static let source: UInt8 = 2
+    }
+
     /// The digest of the mapped values this job last wrote to the user (`DesiredUser.updateDigest`),
     /// when it still describes the current version; `nil` when unknown.
-    public let appliedDigest: UInt64?
+    public var appliedDigest: UInt64? { known & Known.applied != 0 ? applied : nil }
     /// The digest of the directory record the applied digest was mapped from (`SourceDigest`);
     /// `nil` when unknown, and whenever `appliedDigest` is.
-    public let sourceDigest: UInt64?
-    private let storage: ResourceStorage
+    public var sourceDigest: UInt64? { known & Known.source != 0 ? source : nil }
+
+    private static let inStorage = UInt32.max
+
+    /// `meta.version`, the resource's ETag (RFC 7644 §3.14); compared before changing the user.
+    public var version: String {
+        switch storage {
+        case .loaded(let loaded) where versionNumber == Self.inStorage: return loaded.version
+        default: return SQLiteStore.etag(Int(versionNumber))
+        }
+    }
 
     /// The whole resource as JSON.
     public var resource: JSONValue {
         switch storage {
-        case .loaded(let resource): return resource
+        case .loaded(let loaded): return loaded.resource
         case .deferred(let loader): return loader.resource(id: id)
         }
     }
@@ -32,35 +56,44 @@ public struct TargetUser: Sendable, Equatable {
         id: String, externalId: String?, userName: String, active: Bool, version: String, resource: JSONValue,
         appliedDigest: UInt64? = nil, sourceDigest: UInt64? = nil
     ) {
-        self.init(id: id, externalId: externalId, userName: userName, active: active, version: version,
-                  storage: .loaded(resource), appliedDigest: appliedDigest, sourceDigest: sourceDigest)
+        self.init(id: id, externalId: externalId, userName: userName, active: active, versionNumber: Self.inStorage,
+                  storage: .loaded(LoadedResource(resource, version: version)), appliedDigest: appliedDigest, sourceDigest: sourceDigest)
     }
 
-    /// A user whose resource `loader` reads when it is first asked for.
-    init(id: String, externalId: String?, userName: String, active: Bool, version: String, loader: ResourceLoader, appliedDigest: UInt64?,
+    /// A user of the embedded store at version `version`, whose resource `loader` reads when it is
+    /// first asked for.
+    init(id: String, externalId: String?, userName: String, active: Bool, version: Int, loader: ResourceLoader, appliedDigest: UInt64?,
          sourceDigest: UInt64?) {
-        self.init(id: id, externalId: externalId, userName: userName, active: active, version: version,
+        guard let number = UInt32(exactly: version), number != Self.inStorage else {
+            // Past four billion writes of one user: the version is kept as its ETag, with the resource.
+            self.init(id: id, externalId: externalId, userName: userName, active: active, version: SQLiteStore.etag(version),
+                      resource: loader.resource(id: id), appliedDigest: appliedDigest, sourceDigest: sourceDigest)
+            return
+        }
+        self.init(id: id, externalId: externalId, userName: userName, active: active, versionNumber: number,
                   storage: .deferred(loader), appliedDigest: appliedDigest, sourceDigest: sourceDigest)
     }
 
-    private init(id: String, externalId: String?, userName: String, active: Bool, version: String,
+    private init(id: String, externalId: String?, userName: String, active: Bool, versionNumber: UInt32,
                  storage: ResourceStorage, appliedDigest: UInt64?, sourceDigest: UInt64?) {
         self.id = id
         self.externalId = externalId
         self.userName = userName
         self.active = active
-        self.version = version
+        self.versionNumber = versionNumber
         self.storage = storage
-        self.appliedDigest = appliedDigest
-        self.sourceDigest = appliedDigest == nil ? nil : sourceDigest
+        applied = appliedDigest ?? 0
+        source = appliedDigest == nil ? 0 : sourceDigest ?? 0
+        known = appliedDigest == nil ? 0 : Known.applied | (sourceDigest == nil ? 0 : Known.source)
     }
 
     /// This user with its resource in hand: comparing it reads many paths, and a deferred resource
     /// would be read from the store again for each of them.
     func withResourceRead() -> TargetUser {
         guard case .deferred = storage else { return self }
-        return TargetUser(id: id, externalId: externalId, userName: userName, active: active, version: version,
-                          storage: .loaded(resource), appliedDigest: appliedDigest, sourceDigest: sourceDigest)
+        return TargetUser(id: id, externalId: externalId, userName: userName, active: active, versionNumber: versionNumber,
+                          storage: .loaded(LoadedResource(resource, version: version)), appliedDigest: appliedDigest,
+                          sourceDigest: sourceDigest)
     }
 
     /// Reads a User resource as a SCIM server returns it.
@@ -109,16 +142,28 @@ public struct TargetUser: Sendable, Equatable {
 }
 
 /// Where a target user's resource is: in hand, or in the store until asked for.
+/// Both cases hold a reference, so the storage takes one word.
 enum ResourceStorage: Sendable, Equatable {
-    case loaded(JSONValue)
+    case loaded(LoadedResource)
     case deferred(ResourceLoader)
 
     static func == (a: ResourceStorage, b: ResourceStorage) -> Bool {
         switch (a, b) {
-        case (.loaded(let x), .loaded(let y)): return x == y
+        case (.loaded(let x), .loaded(let y)): return x.resource == y.resource && x.version == y.version
         case (.deferred(let x), .deferred(let y)): return x === y
         default: return false
         }
+    }
+}
+
+/// A resource in hand, and its ETag.
+final class LoadedResource: Sendable {
+    let resource: JSONValue
+    let version: String
+
+    init(_ resource: JSONValue, version: String) {
+        self.resource = resource
+        self.version = version
     }
 }
 
