@@ -75,7 +75,6 @@ public final class RunState {
         var next = 0
         let statement = try database.prepare("SELECT source_id, target_id FROM links ORDER BY target_id")
         try statement.forEachRow { row in
-            let source = row.text(0)
             // The first user whose id is not below the target id, by bytes as SQLite orders them.
             var order = 1
             while next < users.count {
@@ -84,14 +83,16 @@ public final class RunState {
                 next += 1
             }
             guard order == 0 else {
-                links[source] = row.text(1)
+                links[row.text(0)] = row.text(1)
                 return
             }
-            // Read in place: a copy of the user would retain and release all its strings.
-            if let externalId = users[next].externalId, externalId == source {
+            // Read in place: a copy of the user would retain and release all its strings. The
+            // source id is compared as SQLite holds it, and made a string of its own only when
+            // it is not the user's externalId.
+            if let externalId = users[next].externalId, row.withTextBytes(0, { ByteHash.sameBytes(externalId, $0) }) {
                 links[externalId] = users[next].id
             } else {
-                links[source] = users[next].id
+                links[row.text(0)] = users[next].id
             }
         }
         return links
