@@ -51,10 +51,6 @@ public struct Applier {
         var stop: (any Error)?
         // Prepared once: for a target that needs them, a million actions each open and close a savepoint.
         let savepoints = try Savepoints(state.database)
-        // SQLite's default page cache is 2 MB: a first load of a million users would read and write
-        // back index pages (random UUIDs, userName keys) for nearly every insert. Set for writing
-        // only: reading the users for a plan scans them once and needs no cache.
-        try state.database.execute("PRAGMA cache_size = -131072")
         // Savepoints, and statements that may fail part-way (those with triggers), need a statement
         // journal; in memory, not a temporary file each.
         try state.database.execute("PRAGMA temp_store = MEMORY")
@@ -66,6 +62,12 @@ public struct Applier {
         // A first load into an empty store is one transaction that rebuilds the secondary indexes
         // once at the end (`BulkLoad`); otherwise each batch is a transaction of its own.
         let bulk = try target.isBulkLoad(creates: plan.actions.lazy.filter { $0.kind == .create }.count)
+        // SQLite's default page cache is 2 MB: a first load of a million users would read and write
+        // back index pages (random UUIDs, userName keys) for nearly every insert, so it gets 128 MB.
+        // Other applies change users here and there, each page about once: 32 MB keeps the indexes'
+        // upper levels, and a night's run holds no more memory than its plan did. Set for writing
+        // only: reading the users for a plan scans them once and needs no cache.
+        try state.database.execute("PRAGMA cache_size = \(bulk ? -131_072 : -32_768)")
         func applyBatches(eachInATransaction: Bool) throws {
             repeat {
                 let batch = batches[start].map { plan.actions[$0] }
