@@ -57,6 +57,7 @@ extension Planner {
         // Only the embedded store keeps source digests; and with references a user's values depend on others.
         let keepsSourceDigests = target.keepsDigests
         let skipsUnchangedRecords = decidesEarly && keepsSourceDigests
+        let linksFound = target.snapshotLinks.flatMap { $0.describe(snapshot) ? $0 : nil }
         var result = Pass(matchingPaths: matchingPaths.count)
         var unreported = 0
         defer { progress?.advance(by: unreported) }
@@ -74,7 +75,8 @@ extension Planner {
                 continue
             }
             // A managed user in line whose record has not changed since: its keys are all it is mapped for.
-            if skipsUnchangedRecords, let index = linkedIndex(of: user, target: target, matcher: matcher),
+            if skipsUnchangedRecords,
+               let index = linksFound?.linkedTarget(at: position) ?? linkedIndex(of: user, target: target, matcher: matcher),
                let recorded = target.users[index].sourceDigest, recorded == sourceDigest.of(user, active: target.users[index].active),
                let values = try? mapper.matchingValues(user) {
                 SourceKeys.collect(at: position, paths: matchingPaths, into: &result.keys) { slot, _ in values[slot] }

@@ -16,6 +16,9 @@ public struct Planner: Sendable {
         /// Whether the target keeps applied digests (the embedded store): only then are unchanged
         /// users without a current digest collected for `Plan.digestRefresh`.
         public var keepsDigests = false
+        /// The links as they stand to the snapshot being planned, when the store found them while
+        /// reading them (`SnapshotLinks`); planning checks they describe its snapshot.
+        var snapshotLinks: SnapshotLinks?
 
         public init(users: [TargetUser], links: [String: String], kind: String, location: String, fingerprint: String) {
             self.users = users
@@ -170,7 +173,8 @@ public struct Planner: Sendable {
             }
         }
 
-        for (sourceID, targetID) in Self.linksMissing(from: snapshot.positions(), in: target.links) {
+        let linksFound = target.snapshotLinks.flatMap { $0.describe(snapshot) ? $0 : nil }
+        for (sourceID, targetID) in linksFound?.missing ?? Self.linksMissing(from: snapshot.positions(), in: target.links) {
             guard let index = matcher.target(id: targetID) else { continue }
             let user = target.users[index]
             if options.deleteMissing {

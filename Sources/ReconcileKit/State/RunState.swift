@@ -58,7 +58,6 @@ public final class RunState {
                      count(.delete), count(.skip), .integer(Int64(failed)), .integer(id))
     }
 
-    /// Marks `targetID` as managed for `sourceID` (a no-op when already so).
     /// Source id -> target id for every user this job manages.
     public func linksBySource() throws -> [String: String] {
         try linksBySource(sharingStringsOf: [])
@@ -70,8 +69,21 @@ public final class RunState {
     /// links, read in target id order, are paired with them in one walk; a user out of that order
     /// only misses the sharing.
     public func linksBySource(sharingStringsOf users: [TargetUser]) throws -> [String: String] {
+        try linksBySource(sharingStringsOf: users, describing: nil).links
+    }
+
+    /// `linksBySource(sharingStringsOf:)`, and what the links are to a snapshot (`SnapshotLinks`),
+    /// found in the same walk. `positions` gives, per user, the snapshot position of the user whose
+    /// id is its externalId (-1 for none), as reading the users found them: a link whose source is
+    /// that externalId needs no lookup, and only the others are looked up among the snapshot's users.
+    func linksBySource(
+        sharingStringsOf users: [TargetUser], describing snapshot: (snapshot: Snapshot, positions: [Int32])?
+    ) throws -> (links: [String: String], snapshot: SnapshotLinks?) {
         var links: [String: String] = [:]
         links.reserveCapacity(users.count)
+        let positions = snapshot?.snapshot.positions()
+        var linked = [Int32](repeating: -1, count: positions?.users.count ?? 0)
+        var missing: [(source: String, target: String)] = []
         var next = 0
         let statement = try database.prepare("SELECT source_id, target_id FROM links ORDER BY target_id")
         try statement.forEachRow { row in
@@ -82,20 +94,38 @@ public final class RunState {
                 if order >= 0 { break }
                 next += 1
             }
+            func lookedUp() -> Int? {
+                positions.flatMap { positions in row.withTextBytes(0) { positions.position(ofUTF8: $0.assumingMemoryBound(to: UInt8.self)) } }
+            }
             guard order == 0 else {
-                links[row.text(0)] = row.text(1)
+                let position = lookedUp()
+                let (source, target) = (row.text(0), row.text(1))
+                links[source] = target
+                if positions != nil, position == nil { missing.append((source, target)) }
                 return
             }
             // Read in place: a copy of the user would retain and release all its strings. The
             // source id is compared as SQLite holds it, and made a string of its own only when
             // it is not the user's externalId.
+            let source: String
+            let position: Int?
             if let externalId = users[next].externalId, row.withTextBytes(0, { ByteHash.sameBytes(externalId, $0) }) {
-                links[externalId] = users[next].id
+                source = externalId
+                let found = snapshot?.positions[next] ?? -1
+                position = found < 0 ? nil : Int(found)
             } else {
-                links[row.text(0)] = users[next].id
+                source = row.text(0)
+                position = lookedUp()
+            }
+            links[source] = users[next].id
+            if let position {
+                linked[position] = Int32(next)
+            } else if positions != nil {
+                missing.append((source, users[next].id))
             }
         }
-        return links
+        guard let snapshot = snapshot?.snapshot else { return (links, nil) }
+        return (links, SnapshotLinks(sha256: snapshot.sha256, userCount: snapshot.users.count, linkedTarget: linked, missing: missing))
     }
 
     /// How many users this job manages (links): what the deletion threshold's percentage is of.

@@ -94,7 +94,11 @@ public final class SQLiteStore: ProvisioningTarget {
     /// - Parameter snapshot: users whose id is a row's externalId lend the row their id string, and
     ///   their userPrincipalName when it is the row's userName (the default mapping's case), so the
     ///   same text is not held twice; bytes must be equal for a string to be shared.
-    func plannedUsers(progress: ProgressReporter? = nil, sharingStringsOf snapshot: Snapshot? = nil) throws -> [TargetUser] {
+    /// - Returns: the users, and for each the snapshot position of the user whose id is its
+    ///   externalId (-1 for none).
+    func plannedUsers(
+        progress: ProgressReporter? = nil, sharingStringsOf snapshot: Snapshot? = nil
+    ) throws -> (users: [TargetUser], positions: [Int32]) {
         let positions = snapshot?.positions()
         let loader = try ResourceLoader(database: database)
         resourceLoaders.append(loader)
@@ -113,10 +117,10 @@ public final class SQLiteStore: ProvisioningTarget {
 
     /// Makes the users of `chunk`'s rows, giving each with its offset in the chunk to `body`. A row
     /// whose externalId is the id of a user in `positions` shares that user's id string, and its
-    /// userPrincipalName when it is the row's userName.
+    /// userPrincipalName when it is the row's userName; that user's position goes with it (else -1).
     private static func makeUsers(
         of chunk: UserRows.Chunk, sharingStringsOf positions: SnapshotPositions?, loader: ResourceLoader,
-        _ body: (Int, TargetUser) -> Void
+        _ body: (Int, TargetUser, Int32) -> Void
     ) {
         chunk.bytes.withUnsafeBufferPointer { bytes in
             func text(_ range: Range<Int>) -> String {
@@ -125,12 +129,14 @@ public final class SQLiteStore: ProvisioningTarget {
             for (offset, row) in chunk.rows.enumerated() {
                 var externalId: String?
                 var userName: String?
+                var snapshotPosition: Int32 = -1
                 if let positions, let range = row.externalId {
                     let written = UnsafeBufferPointer(rebasing: bytes[range])
                     if let position = positions.position(ofUTF8: written) {
                         // Read in place: a copy of the user would retain and release all its strings.
                         if ByteHash.sameBytes(positions.users[position].id, UnsafeRawBufferPointer(written)) {
                             externalId = positions.users[position].id
+                            snapshotPosition = Int32(position)
                             if case .string(let name)? = positions.users[position].properties["userprincipalname"],
                                ByteHash.sameBytes(name, UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[row.userName]))) {
                                 userName = name
@@ -141,7 +147,7 @@ public final class SQLiteStore: ProvisioningTarget {
                 body(offset, TargetUser(
                     id: text(row.id), externalId: externalId ?? row.externalId.map(text), userName: userName ?? text(row.userName),
                     active: row.active, version: row.version, loader: loader, appliedDigest: row.digest,
-                    sourceDigest: row.source))
+                    sourceDigest: row.source), snapshotPosition)
             }
         }
     }
@@ -164,11 +170,11 @@ public final class SQLiteStore: ProvisioningTarget {
     ///     advanced by one per user row read.
     ///   - snapshot: when given, lends its strings to the users that hold the same text (`plannedUsers`).
     public func targetState(progress: ProgressReporter? = nil, sharingStringsOf snapshot: Snapshot? = nil) throws -> Planner.TargetState {
-        let users = try plannedUsers(progress: progress, sharingStringsOf: snapshot)
-        var state = Planner.TargetState(
-            users: users, links: try runState.linksBySource(sharingStringsOf: users), kind: "sqlite", location: path,
-            fingerprint: try fingerprint())
+        let (users, positions) = try plannedUsers(progress: progress, sharingStringsOf: snapshot)
+        let (links, snapshotLinks) = try runState.linksBySource(sharingStringsOf: users, describing: snapshot.map { ($0, positions) })
+        var state = Planner.TargetState(users: users, links: links, kind: "sqlite", location: path, fingerprint: try fingerprint())
         state.keepsDigests = true
+        state.snapshotLinks = snapshotLinks
         return state
     }
 

@@ -35,50 +35,59 @@ struct UserRows {
     static let backlog = 2
 
     /// The users of `statement`'s `count` rows, in its order: this thread steps it (`read`) while
-    /// both make users of the chunks (`make` gives each row's user with its offset in the chunk),
-    /// each chunk straight into its place in the array.
+    /// both make users of the chunks (`make` gives each row's user with its offset in the chunk,
+    /// and the snapshot position of the user whose id is the row's externalId, or -1), each chunk
+    /// straight into its place in the array.
     /// - Throws: the statement's error, or `StoreError` when it gives other than `count` rows.
     static func users(
         from statement: Statement, count: Int, progress: ProgressReporter?,
-        make: @escaping @Sendable (Chunk, (Int, TargetUser) -> Void) -> Void
-    ) throws -> [TargetUser] {
+        make: @escaping @Sendable (Chunk, (Int, TargetUser, Int32) -> Void) -> Void
+    ) throws -> (users: [TargetUser], positions: [Int32]) {
         let changed = StoreError.sqlite(code: 0, message: "the users table changed while it was read", sql: statement.sql)
         nonisolated(unsafe) let statement = statement
-        return try [TargetUser](unsafeUninitializedCapacity: count) { buffer, initialized in
-            nonisolated(unsafe) let buffer = buffer
-            let queue = Queue()
-            let written = Mutex<(ranges: [Range<Int>], failure: (any Error)?)>(([], nil))
-            @Sendable func convert(_ position: Int, _ chunk: Chunk) {
-                let start = position * chunkSize
-                guard start + chunk.rows.count <= count else {
-                    written.withLock { $0.failure = $0.failure ?? changed }
-                    return
-                }
-                make(chunk) { offset, user in (buffer.baseAddress! + start + offset).initialize(to: user) }
-                written.withLock { $0.ranges.append(start..<start + chunk.rows.count) }
-                progress?.advance(by: chunk.rows.count)
-            }
-            DispatchQueue.concurrentPerform(iterations: 2) { task in
-                if task == 0 {
-                    do {
-                        try read(statement) { chunk in
-                            queue.put(chunk)
-                            if let (position, chunk) = queue.take(ifAtLeast: backlog) { convert(position, chunk) }
-                        }
-                    } catch {
-                        written.withLock { $0.failure = $0.failure ?? error }
+        var positions = [Int32](repeating: -1, count: count)
+        let users = try positions.withUnsafeMutableBufferPointer { positions in
+            nonisolated(unsafe) let positions = positions
+            return try [TargetUser](unsafeUninitializedCapacity: count) { buffer, initialized in
+                nonisolated(unsafe) let buffer = buffer
+                let queue = Queue()
+                let written = Mutex<(ranges: [Range<Int>], failure: (any Error)?)>(([], nil))
+                @Sendable func convert(_ position: Int, _ chunk: Chunk) {
+                    let start = position * chunkSize
+                    guard start + chunk.rows.count <= count else {
+                        written.withLock { $0.failure = $0.failure ?? changed }
+                        return
                     }
-                    queue.finish()
+                    make(chunk) { offset, user, snapshotPosition in
+                        (buffer.baseAddress! + start + offset).initialize(to: user)
+                        positions[start + offset] = snapshotPosition
+                    }
+                    written.withLock { $0.ranges.append(start..<start + chunk.rows.count) }
+                    progress?.advance(by: chunk.rows.count)
                 }
-                while let (position, chunk) = queue.take() { convert(position, chunk) }
+                DispatchQueue.concurrentPerform(iterations: 2) { task in
+                    if task == 0 {
+                        do {
+                            try read(statement) { chunk in
+                                queue.put(chunk)
+                                if let (position, chunk) = queue.take(ifAtLeast: backlog) { convert(position, chunk) }
+                            }
+                        } catch {
+                            written.withLock { $0.failure = $0.failure ?? error }
+                        }
+                        queue.finish()
+                    }
+                    while let (position, chunk) = queue.take() { convert(position, chunk) }
+                }
+                let (ranges, failure) = written.withLock { $0 }
+                guard failure == nil, ranges.reduce(0, { $0 + $1.count }) == count else {
+                    for range in ranges { (buffer.baseAddress! + range.lowerBound).deinitialize(count: range.count) }
+                    throw failure ?? changed
+                }
+                initialized = count
             }
-            let (ranges, failure) = written.withLock { $0 }
-            guard failure == nil, ranges.reduce(0, { $0 + $1.count }) == count else {
-                for range in ranges { (buffer.baseAddress! + range.lowerBound).deinitialize(count: range.count) }
-                throw failure ?? changed
-            }
-            initialized = count
         }
+        return (users, positions)
     }
 
     /// Steps `statement` (SELECT id, external_id, user_name, active, version, applied_digest,
