@@ -29,40 +29,21 @@ struct Matcher: Sendable {
     private var indexByID: UserIDIndex?
     private var dictionaryByID: [String: Int] = [:]
     /// Per matching path, the target users by the digest of their key (`KeyIndex`): a million
-    /// 16-byte entries instead of a million normalized key strings.
+    /// 8-byte entries instead of a million normalized key strings.
     private var indexes: [SCIMPath: KeyIndex] = [:]
     /// The source id managing each linked target id; built when a match first needs it (a nightly
     /// run's users follow their links, and its new hires rarely match an account).
     private let managedBy: ManagedBy
 
-    init(targets: [TargetUser], links: [String: String], matchingPaths: [SCIMPath]) {
+    /// - Parameter prebuilt: indexes of `targets` made beforehand (`TargetIndexes`); the paths they
+    ///   lack are indexed now.
+    init(targets: [TargetUser], links: [String: String], matchingPaths: [SCIMPath], prebuilt: TargetIndexes? = nil) {
         self.targets = targets
         self.links = links
         self.matchingPaths = matchingPaths
-        // The id index and each path's key index are independent: built side by side on every core.
-        // The users are read in place (through a buffer: a copy of each would retain and release all its strings).
-        let built = Mutex<(byID: UserIDIndex?, byPath: [SCIMPath: KeyIndex])>((nil, [:]))
-        DispatchQueue.concurrentPerform(iterations: matchingPaths.count + 1) { task in
-            targets.withUnsafeBufferPointer { users in
-                guard task < matchingPaths.count else {
-                    var byID = UserIDIndex()
-                    for index in users.indices where byID.insert(users[index].id, at: index, of: targets) != nil {
-                        return
-                    }
-                    built.withLock { $0.byID = byID }
-                    return
-                }
-                let path = matchingPaths[task]
-                var index = KeyIndex(capacity: users.count)
-                for position in users.indices {
-                    guard let value = users[position].value(at: path), let key = Self.key(value, for: path) else { continue }
-                    index.insert(position, digest: KeyIndex.digest(key))
-                }
-                index.seal()
-                built.withLock { $0.byPath[path] = index }
-            }
-        }
-        (indexByID, indexes) = built.withLock { ($0.byID, $0.byPath) }
+        let built = TargetIndexes(targets, paths: matchingPaths.filter { prebuilt?.byPath[$0] == nil }, byID: prebuilt == nil)
+        indexByID = prebuilt?.byID ?? built.byID
+        indexes = built.byPath.merging(prebuilt?.byPath ?? [:]) { made, _ in made }
         if indexByID == nil {
             for (index, target) in targets.enumerated() { dictionaryByID[target.id] = index }
         }
@@ -137,6 +118,41 @@ private final class ManagedBy: Sendable {
             }
             return sources![targetID]
         }
+    }
+}
+
+/// The indexes a `Matcher` finds target users by: by id, and by the key of each of some paths.
+struct TargetIndexes: Sendable {
+    /// `nil` when two users share an id, or when not asked for.
+    let byID: UserIDIndex?
+    let byPath: [SCIMPath: KeyIndex]
+
+    /// Indexes `targets` by the keys of `paths`, and by id when `byID`. The indexes are
+    /// independent: built side by side on every core. The users are read in place (through a
+    /// buffer: a copy of each would retain and release all its strings).
+    init(_ targets: [TargetUser], paths: [SCIMPath], byID: Bool) {
+        let built = Mutex<(byID: UserIDIndex?, byPath: [SCIMPath: KeyIndex])>((nil, [:]))
+        DispatchQueue.concurrentPerform(iterations: paths.count + (byID ? 1 : 0)) { task in
+            targets.withUnsafeBufferPointer { users in
+                guard task < paths.count else {
+                    var byID = UserIDIndex()
+                    for index in users.indices where byID.insert(users[index].id, at: index, of: targets) != nil {
+                        return
+                    }
+                    built.withLock { $0.byID = byID }
+                    return
+                }
+                let path = paths[task]
+                var index = KeyIndex(capacity: users.count)
+                for position in users.indices {
+                    guard let value = users[position].value(at: path), let key = Matcher.key(value, for: path) else { continue }
+                    index.insert(position, digest: KeyIndex.digest(key))
+                }
+                index.seal()
+                built.withLock { $0.byPath[path] = index }
+            }
+        }
+        (self.byID, byPath) = built.withLock { ($0.byID, $0.byPath) }
     }
 }
 

@@ -7,9 +7,14 @@
 public struct Planner: Sendable {
     /// The target's users and the links this job keeps to them.
     public struct TargetState: Sendable {
-        public var users: [TargetUser]
+        public var users: [TargetUser] {
+            // Both describe the users by their positions.
+            didSet { (indexes, snapshotLinks) = (nil, nil) }
+        }
         /// Source id -> target id for every user this job created or matched.
-        public var links: [String: String]
+        public var links: [String: String] {
+            didSet { snapshotLinks = nil }
+        }
         public var kind: String
         public var location: String
         public var fingerprint: String
@@ -19,6 +24,8 @@ public struct Planner: Sendable {
         /// The links as they stand to the snapshot being planned, when the store found them while
         /// reading them (`SnapshotLinks`); planning checks they describe its snapshot.
         var snapshotLinks: SnapshotLinks?
+        /// Indexes of `users` made while the store read the links (`Matcher`).
+        var indexes: TargetIndexes?
 
         public init(users: [TargetUser], links: [String: String], kind: String, location: String, fingerprint: String) {
             self.users = users
@@ -63,7 +70,7 @@ public struct Planner: Sendable {
     ) -> Plan {
         let mapper = Mapper(mapping: mapping)
         let matchingPaths = mapping.matchingPaths
-        let matcher = Matcher(targets: target.users, links: target.links, matchingPaths: matchingPaths)
+        let matcher = Matcher(targets: target.users, links: target.links, matchingPaths: matchingPaths, prebuilt: target.indexes)
         var actions: [PlanAction] = []
         var noChange = 0
         var notProvisioned = 0

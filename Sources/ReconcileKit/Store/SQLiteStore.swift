@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The embedded SCIM store: SCIM Users and this job's run state in one SQLite file.
 ///
@@ -171,10 +172,25 @@ public final class SQLiteStore: ProvisioningTarget {
     ///   - snapshot: when given, lends its strings to the users that hold the same text (`plannedUsers`).
     public func targetState(progress: ProgressReporter? = nil, sharingStringsOf snapshot: Snapshot? = nil) throws -> Planner.TargetState {
         let (users, positions) = try plannedUsers(progress: progress, sharingStringsOf: snapshot)
-        let (links, snapshotLinks) = try runState.linksBySource(sharingStringsOf: users, describing: snapshot.map { ($0, positions) })
+        // Reading the links keeps one core busy: the other indexes the users meanwhile, by id and
+        // by the default mapping's matching attributes, for the planner's matcher.
+        nonisolated(unsafe) let runState = runState
+        let read = Mutex<Result<(links: [String: String], snapshot: SnapshotLinks?), any Error>?>(nil)
+        let indexed = Mutex<TargetIndexes?>(nil)
+        DispatchQueue.concurrentPerform(iterations: 2) { task in
+            if task == 0 {
+                let result = Result { try runState.linksBySource(sharingStringsOf: users, describing: snapshot.map { ($0, positions) }) }
+                read.withLock { $0 = result }
+            } else {
+                let indexes = TargetIndexes(users, paths: [.externalId, .userName], byID: true)
+                indexed.withLock { $0 = indexes }
+            }
+        }
+        let (links, snapshotLinks) = try read.withLock { $0! }.get()
         var state = Planner.TargetState(users: users, links: links, kind: "sqlite", location: path, fingerprint: try fingerprint())
         state.keepsDigests = true
         state.snapshotLinks = snapshotLinks
+        state.indexes = indexed.withLock { $0 }
         return state
     }
 

@@ -49,15 +49,32 @@ final class SnapshotLinksTests {
     }
 
     @Test func aPlanMadeWithThemIsThePlanMadeWithout() throws {
+        // Bob's link is lost: his account is found again through the users' indexes, by userName,
+        // and refused, as its externalId is not his.
+        try store.database.execute("DELETE FROM links WHERE source_id = 'bob-id'")
         let snapshot = snapshot
         let planner = Planner(mapping: .uiPath)
         var state = try store.targetState(sharingStringsOf: snapshot)
         #expect(state.snapshotLinks != nil)
+        #expect(state.indexes?.byPath.keys.sorted { $0.description < $1.description } == [.externalId, .userName])
         let with = planner.plan(snapshot: snapshot, target: state, createdAt: StoreFixtures.planTime)
         state.snapshotLinks = nil
+        state.indexes = nil
         let without = planner.plan(snapshot: snapshot, target: state, createdAt: StoreFixtures.planTime)
         #expect(with == without)
         #expect(with.actions.contains { $0.kind == .disable && $0.sourceId == "carol-id" })
+        #expect(with.actions.contains { $0.kind == .skip && $0.sourceId == "bob-id" && $0.reason == .identityConflict })
+    }
+
+    @Test func theyAreForgottenWhenTheUsersOrLinksChange() throws {
+        var state = try store.targetState(sharingStringsOf: snapshot)
+        #expect(state.indexes != nil && state.snapshotLinks != nil)
+        state.users.reverse()
+        #expect(state.indexes == nil && state.snapshotLinks == nil)
+        var relinked = try store.targetState(sharingStringsOf: snapshot)
+        relinked.links["carol-id"] = nil
+        #expect(relinked.snapshotLinks == nil)
+        #expect(relinked.indexes != nil)
     }
 
     @Test func theyAreNotUsedForAnotherSnapshot() throws {
