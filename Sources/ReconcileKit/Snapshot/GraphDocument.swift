@@ -34,10 +34,12 @@ struct GraphDocument {
     var context: String?
 
     /// Parses `bytes` (the contents of `file`) and splits the document into its records.
-    init(parsing bytes: [UInt8], file: String) throws(Refusal) {
+    /// - Parameter selection: the record properties to keep (`JSONReader.parseExport`); `nil`
+    ///   keeps every one.
+    init(parsing bytes: [UInt8], file: String, keeping selection: PropertySelection? = nil) throws(Refusal) {
         let document: ExportDocument
         do {
-            document = try JSONReader.parseExport(bytes)
+            document = try JSONReader.parseExport(bytes, keeping: selection)
         } catch {
             var located = error
             located.file = file

@@ -10,20 +10,24 @@
 /// Everything else is read into `JSONValue` as `parse` reads it.
 extension JSONReader {
     /// Parses one JSON export document from UTF-8 bytes (a leading byte order mark is skipped).
+    /// - Parameter selection: when given, a record's members it does not keep are checked as
+    ///   `parse(_:)` checks them but kept as `null` (a string or scalar is not even made): a
+    ///   snapshot keeps only the properties a run reads, and a Graph page carries more.
     /// - Throws: `JSONError` with the position and what was expected there, as `parse(_:)` would.
-    static func parseExport(_ bytes: [UInt8]) throws(JSONError) -> ExportDocument {
+    static func parseExport(_ bytes: [UInt8], keeping selection: PropertySelection? = nil) throws(JSONError) -> ExportDocument {
         let result = bytes.withUnsafeBytes { raw -> Result<ExportDocument, JSONError> in
             guard let start = raw.baseAddress, raw.count > 0 else {
                 return .failure(JSONError.at(0, in: raw, "unexpected end of input"))
             }
             var reader = JSONReader(base: start.assumingMemoryBound(to: UInt8.self), count: raw.count)
             var document = ExportDocument()
+            var keeping = selection.map(KeptKeys.init)
             // Rough sizes for a Graph page (a record of 17 members takes about 500 bytes), so the
             // lists rarely grow by copying; a wrong guess only costs a copy or some spare capacity.
             document.members.reserveCapacity(raw.count / 32)
             document.records.reserveCapacity(raw.count / 512)
             do throws(JSONError) {
-                try reader.readExport(into: &document)
+                try reader.readExport(into: &document, keeping: &keeping)
                 return .success(document)
             } catch {
                 return .failure(error)
@@ -42,15 +46,33 @@ extension JSONReader {
         case lifted
     }
 
-    private mutating func readExport(into document: inout ExportDocument) throws(JSONError) {
+    /// Which record members a selection keeps, decided once per key string: records of one shape
+    /// share their keys' strings (`readKey`), so most members are decided by an identity check.
+    private struct KeptKeys {
+        let selection: PropertySelection
+        var decided: [(key: String, keep: Bool)?] = Array(repeating: nil, count: 512)
+
+        init(_ selection: PropertySelection) {
+            self.selection = selection
+        }
+
+        mutating func keeps(_ key: String, slot: Int) -> Bool {
+            if slot >= 0, slot < decided.count, let (earlier, keep) = decided[slot], earlier == key { return keep }
+            let keep = selection.keeps(ExportDocument.lowercased(key))
+            if slot >= 0, slot < decided.count { decided[slot] = (key, keep) }
+            return keep
+        }
+    }
+
+    private mutating func readExport(into document: inout ExportDocument, keeping: inout KeptKeys?) throws(JSONError) {
         if count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { index = 3 }
         skipWhitespace()
         if index < count, base[index] == .openBracket {
             document.top = .array
-            try readRecords(into: &document)
+            try readRecords(into: &document, keeping: &keeping)
         } else if index < count, base[index] == .openBrace {
             document.top = .object
-            try readMembers(into: &document, target: .top)
+            try readMembers(into: &document, target: .top, keeping: &keeping)
         } else {
             document.top = .other(try readValue())
         }
@@ -61,14 +83,14 @@ extension JSONReader {
     }
 
     /// Reads the array at `index` as `readArray` does, its objects as records.
-    private mutating func readRecords(into document: inout ExportDocument) throws(JSONError) {
+    private mutating func readRecords(into document: inout ExportDocument, keeping: inout KeptKeys?) throws(JSONError) {
         guard try enterContainer(closedBy: .closeBracket) else { return }
         defer { depth -= 1 }
         while true {
             skipWhitespace()
             if index < count, base[index] == .openBrace {
                 let start = document.members.count
-                try readMembers(into: &document, target: .record)
+                try readMembers(into: &document, target: .record, keeping: &keeping)
                 document.records.append(.object(start..<document.members.count))
             } else {
                 document.records.append(.other(try readValue()))
@@ -80,14 +102,15 @@ extension JSONReader {
     /// Reads the object at `index` as `readObject` does, appending its members to `target`'s list.
     /// In the top-level object, an array under the exact name `value` (the one a Graph page is judged
     /// by) is read as records and left in the list as an empty array.
-    private mutating func readMembers(into document: inout ExportDocument, target: Target) throws(JSONError) {
+    private mutating func readMembers(into document: inout ExportDocument, target: Target, keeping: inout KeptKeys?) throws(JSONError) {
         guard try enterContainer(closedBy: .closeBrace) else { return }
         defer { depth -= 1 }
         var position = 0
         while true {
             guard index < count else { throw fail("unexpected end of input", at: index) }
             guard base[index] == .quote else { throw fail("expected string for object key", at: index) }
-            let key = try readKey(slot: Self.keySlot(depth: depth, position: position))
+            let slot = Self.keySlot(depth: depth, position: position)
+            let key = try readKey(slot: slot)
             skipWhitespace()
             guard index < count else { throw fail("unexpected end of input", at: index) }
             guard base[index] == .colon else { throw fail("expected ':' after object key", at: index) }
@@ -96,14 +119,16 @@ extension JSONReader {
             var member = ExportDocument.Member(key: key, value: .null)
             if target != .lifted, index < count, base[index] == .openBrace, ExportDocument.isAdditionalProperties(key) {
                 let start = document.lifted.count
-                try readMembers(into: &document, target: .lifted)
+                try readMembers(into: &document, target: .lifted, keeping: &keeping)
                 member.value = .object([:])
                 member.lifted = start..<document.lifted.count
             } else if target == .top, index < count, base[index] == .openBracket, key == "value" {
                 let start = document.records.count
-                try readRecords(into: &document)
+                try readRecords(into: &document, keeping: &keeping)
                 member.value = .array([])
                 document.valueArray = (member: document.topMembers.count, records: start..<document.records.count)
+            } else if target == .record, keeping?.keeps(key, slot: slot) == false {
+                try skipValue()
             } else {
                 member.value = try readValue()
             }

@@ -8,7 +8,7 @@ extension SnapshotLoader {
     ) throws(SnapshotError) -> (SnapshotPage, GraphDocument.Layout) {
         let graph: GraphDocument
         do {
-            graph = try GraphDocument(parsing: bytes, file: file)
+            graph = try GraphDocument(parsing: bytes, file: file, keeping: reader.selection)
         } catch {
             switch error {
             case .malformed(let located): throw .malformedJSON(located)

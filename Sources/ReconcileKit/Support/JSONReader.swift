@@ -322,8 +322,41 @@ public struct JSONReader {
         position < 64 && depth <= 8 ? (depth - 1) * 64 + position : -1
     }
 
+    /// Reads the value at `index` with every check `readValue` makes, keeping none of it: strings
+    /// (object keys too) are checked, not made, and containers are stepped through in place.
+    mutating func skipValue() throws(JSONError) {
+        skipWhitespace()
+        guard index < count else { throw fail("unexpected end of input", at: index) }
+        switch base[index] {
+        case .quote:
+            _ = try readString(building: false)
+        case .openBracket:
+            guard try enterContainer(closedBy: .closeBracket) else { return }
+            defer { depth -= 1 }
+            repeat {
+                try skipValue()
+            } while try moreElements(closing: .closeBracket, after: "array element")
+        case .openBrace:
+            guard try enterContainer(closedBy: .closeBrace) else { return }
+            defer { depth -= 1 }
+            repeat {
+                guard index < count else { throw fail("unexpected end of input", at: index) }
+                guard base[index] == .quote else { throw fail("expected string for object key", at: index) }
+                _ = try readString(building: false)
+                skipWhitespace()
+                guard index < count else { throw fail("unexpected end of input", at: index) }
+                guard base[index] == .colon else { throw fail("expected ':' after object key", at: index) }
+                index += 1
+                try skipValue()
+            } while try moreElements(closing: .closeBrace, after: "object member")
+        default:
+            _ = try readValue()
+        }
+    }
+
     /// Reads the string starting at the quote at `index`, leaving `index` after the closing quote.
-    private mutating func readString() throws(JSONError) -> String {
+    /// - Parameter building: `false` checks the string and gives an empty one.
+    private mutating func readString(building: Bool = true) throws(JSONError) -> String {
         let open = index
         var i = open + 1
         var runStart = i
@@ -367,6 +400,7 @@ public struct JSONReader {
             }
         }
         index = i + 1
+        guard building else { return "" }
         if !hasEscapes {
             return String(decoding: UnsafeBufferPointer(start: base + runStart, count: i - runStart), as: UTF8.self)
         }

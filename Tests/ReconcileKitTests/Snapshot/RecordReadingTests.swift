@@ -216,3 +216,64 @@ private let samplePage = #"""
     #expect(found == [nil, nil, 1, 0, nil])
     #expect(index.insert("K-1", at: users.count, of: users) == 0)
 }
+
+// MARK: - Members a run does not read
+
+/// A page whose records carry members the default mapping does not read, strings among them with
+/// escapes and non-ASCII text.
+private let pageWithUnreadMembers = #"""
+    {"value": [
+      {"id": "u1", "userPrincipalName": "ada@contoso.example", "officeLocation": "B\u00e2t \"4\"\/2",
+       "employeeId": 1234, "preferredLanguage": "fr-CH", "businessPhones": ["+41 61 555 01 00"], "mail": "ada@contoso.example"},
+      {"id": "u2", "userPrincipalName": "zoe@contoso.example", "officeLocation": "Zoë's", "employeeType": null,
+       "onPremisesImmutableId": true, "onPremisesExtensionAttributes": {"extensionAttribute1": "x\u00e9", "a": [[], {}, [1, -2.5e3]]},
+       "otherMails": []}
+     ]}
+    """#
+
+/// The selection of the default mapping, which keeps none of the members above but the ids, UPNs and mail.
+private let defaultSelection = PropertySelection(mapping: .uiPath, scope: .everyone)
+
+@Test func membersNotKeptAreCheckedAsEveryOtherOnEveryTruncationAndStrayByte() {
+    let bytes = Array(pageWithUnreadMembers.utf8)
+    func same(_ bytes: [UInt8]) -> Bool {
+        var general: JSONError?
+        var selective: JSONError?
+        do { _ = try JSONReader.parse(bytes) } catch { general = error }
+        do { _ = try JSONReader.parseExport(bytes, keeping: defaultSelection) } catch { selective = error }
+        return general == selective
+    }
+    for length in 0...bytes.count {
+        #expect(same(Array(bytes[..<length])), "the first \(length) bytes")
+    }
+    for position in bytes.indices {
+        for stray in Array("}],:\"x\\ {".utf8) + [0x01, 0xFF] {
+            var changed = bytes
+            changed[position] = stray
+            #expect(same(changed), "byte \(position) set to \(stray)")
+        }
+    }
+    for depth in [JSONReader.maximumDepth - 3, JSONReader.maximumDepth] {
+        let deep = #"{"value": [{"id": "u1", "x": "# + String(repeating: "[{\"k\": ", count: depth / 2) + "1" + String(repeating: "}]", count: depth / 2) + "}]}"
+        #expect(same(Array(deep.utf8)), "nested \(depth) deep")
+    }
+}
+
+@Test func membersNotKeptAreNotMadeAndTheKeptReadAsBefore() throws {
+    let everything = try JSONReader.parseExport(Array(pageWithUnreadMembers.utf8))
+    let kept = try JSONReader.parseExport(Array(pageWithUnreadMembers.utf8), keeping: defaultSelection)
+    #expect(kept.members.map(\.key) == everything.members.map(\.key))
+    for (all, some) in zip(everything.members, kept.members) {
+        let keeps = defaultSelection.keeps(ExportDocument.lowercased(all.key))
+        #expect(some.value == (keeps ? all.value : .null), "member \(all.key)")
+    }
+    #expect(kept.members.first { $0.key == "officeLocation" }?.value == .null)
+    #expect(kept.members.first { $0.key == "mail" }?.value == .string("ada@contoso.example"))
+    // The snapshot's users are the same either way.
+    var reader = RecordProperties(selection: defaultSelection)
+    let users = try SnapshotLoader.jsonPage(Array(pageWithUnreadMembers.utf8), file: "users.json", reader: &reader).0.users
+    #expect(users.map { $0.properties.dictionary } == [
+        ["id": .string("u1"), "userprincipalname": .string("ada@contoso.example"), "mail": .string("ada@contoso.example")],
+        ["id": .string("u2"), "userprincipalname": .string("zoe@contoso.example")],
+    ])
+}
