@@ -57,7 +57,7 @@ extension Planner {
         // Only the embedded store keeps source digests; and with references a user's values depend on others.
         let keepsSourceDigests = target.keepsDigests
         let skipsUnchangedRecords = decidesEarly && keepsSourceDigests
-        let linksFound = target.snapshotLinks.flatMap { $0.describe(snapshot) ? $0 : nil }
+        let linksFound = target.links(to: snapshot)
         var result = Pass(matchingPaths: matchingPaths.count)
         var unreported = 0
         defer { progress?.advance(by: unreported) }

@@ -129,7 +129,8 @@ public struct Planner: Sendable {
             guard let detail = duplicates[user.position] else { continue }
             actions.append(skip(user.user.source, .duplicateSourceEntries, detail, userName: user.user.userName))
         }
-        for (user, outcome, source) in deciding.map({ ($0.user, $0.outcome, $0.source) }) {
+        for decided in deciding {
+            let (user, outcome, source) = (decided.user, decided.outcome, decided.source)
             switch outcome {
             case .refused(let reason, let detail):
                 actions.append(skip(user.source, reason, detail, userName: user.userName))
@@ -180,8 +181,7 @@ public struct Planner: Sendable {
             }
         }
 
-        let linksFound = target.snapshotLinks.flatMap { $0.describe(snapshot) ? $0 : nil }
-        for (sourceID, targetID) in linksFound?.missing ?? Self.linksMissing(from: snapshot.positions(), in: target.links) {
+        for (sourceID, targetID) in target.links(to: snapshot)?.missing ?? Self.linksMissing(from: snapshot.positions(), in: target.links) {
             guard let index = matcher.target(id: targetID) else { continue }
             let user = target.users[index]
             if options.deleteMissing {
@@ -375,6 +375,11 @@ struct SourceKeys {
 }
 
 extension Planner.TargetState {
+    /// The links as the store found them to `snapshot` (`SnapshotLinks`), if it did for this one.
+    func links(to snapshot: Snapshot) -> SnapshotLinks? {
+        snapshotLinks.flatMap { $0.describe(snapshot) ? $0 : nil }
+    }
+
     /// The skip detail for source users that all match one target user.
     func contested(_ index: Int, by sourceIDs: [String]) -> String {
         "source users \(sourceIDs.sorted().joined(separator: ", ")) all match target user \(users[index].id)"

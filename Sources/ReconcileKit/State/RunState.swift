@@ -73,16 +73,16 @@ public final class RunState {
     }
 
     /// `linksBySource(sharingStringsOf:)`, and what the links are to a snapshot (`SnapshotLinks`),
-    /// found in the same walk. `positions` gives, per user, the snapshot position of the user whose
+    /// found in the same walk. `externalIds` gives, per user, the snapshot position of the user whose
     /// id is its externalId (-1 for none), as reading the users found them: a link whose source is
     /// that externalId needs no lookup, and only the others are looked up among the snapshot's users.
     func linksBySource(
-        sharingStringsOf users: [TargetUser], describing snapshot: (snapshot: Snapshot, positions: [Int32])?
+        sharingStringsOf users: [TargetUser], describing snapshot: (snapshot: Snapshot, externalIds: [Int32])?
     ) throws -> (links: [String: String], snapshot: SnapshotLinks?) {
         var links: [String: String] = [:]
         links.reserveCapacity(users.count)
-        let positions = snapshot?.snapshot.positions()
-        var linked = [Int32](repeating: -1, count: positions?.users.count ?? 0)
+        let byID = snapshot?.snapshot.positions()
+        var linked = [Int32](repeating: -1, count: byID?.users.count ?? 0)
         var missing: [(source: String, target: String)] = []
         var next = 0
         let statement = try database.prepare("SELECT source_id, target_id FROM links ORDER BY target_id")
@@ -95,13 +95,13 @@ public final class RunState {
                 next += 1
             }
             func lookedUp() -> Int? {
-                positions.flatMap { positions in row.withTextBytes(0) { positions.position(ofUTF8: $0.assumingMemoryBound(to: UInt8.self)) } }
+                byID.flatMap { byID in row.withTextBytes(0) { byID.position(ofUTF8: $0.assumingMemoryBound(to: UInt8.self)) } }
             }
             guard order == 0 else {
                 let position = lookedUp()
                 let (source, target) = (row.text(0), row.text(1))
                 links[source] = target
-                if positions != nil, position == nil { missing.append((source, target)) }
+                if byID != nil, position == nil { missing.append((source, target)) }
                 return
             }
             // Read in place: a copy of the user would retain and release all its strings. The
@@ -111,7 +111,7 @@ public final class RunState {
             let position: Int?
             if let externalId = users[next].externalId, row.withTextBytes(0, { ByteHash.sameBytes(externalId, $0) }) {
                 source = externalId
-                let found = snapshot?.positions[next] ?? -1
+                let found = snapshot?.externalIds[next] ?? -1
                 position = found < 0 ? nil : Int(found)
             } else {
                 source = row.text(0)
@@ -120,7 +120,7 @@ public final class RunState {
             links[source] = users[next].id
             if let position {
                 linked[position] = Int32(next)
-            } else if positions != nil {
+            } else if byID != nil {
                 missing.append((source, users[next].id))
             }
         }

@@ -171,7 +171,7 @@ public final class SQLiteStore: ProvisioningTarget {
     ///     advanced by one per user row read.
     ///   - snapshot: when given, lends its strings to the users that hold the same text (`plannedUsers`).
     public func targetState(progress: ProgressReporter? = nil, sharingStringsOf snapshot: Snapshot? = nil) throws -> Planner.TargetState {
-        let (users, positions) = try plannedUsers(progress: progress, sharingStringsOf: snapshot)
+        let (users, externalIds) = try plannedUsers(progress: progress, sharingStringsOf: snapshot)
         // Reading the links keeps one core busy: the other indexes the users meanwhile, by id and
         // by the default mapping's matching attributes, for the planner's matcher.
         nonisolated(unsafe) let runState = runState
@@ -179,7 +179,7 @@ public final class SQLiteStore: ProvisioningTarget {
         let indexed = Mutex<TargetIndexes?>(nil)
         DispatchQueue.concurrentPerform(iterations: 2) { task in
             if task == 0 {
-                let result = Result { try runState.linksBySource(sharingStringsOf: users, describing: snapshot.map { ($0, positions) }) }
+                let result = Result { try runState.linksBySource(sharingStringsOf: users, describing: snapshot.map { ($0, externalIds) }) }
                 read.withLock { $0 = result }
             } else {
                 let indexes = TargetIndexes(users, paths: [.externalId, .userName], byID: true)
