@@ -49,7 +49,7 @@ struct UserStages {
     // MARK: - 3. Match
 
     func match(mappingPaths: [SCIMPath]) -> Explanation.MatchStep {
-        let link = subject.sourceID.flatMap { target.links[$0] }.flatMap(matcher.target(id:)).map { Explainer.reference(target.users[$0]) }
+        let link = subject.sourceID.flatMap(matcher.linkedTarget(of:)).map { Explainer.reference(target.users[$0]) }
         guard subject.source != nil else {
             let why = isLinked
                 ? "not in the snapshot: directory user \(subject.sourceID ?? ""), whom an earlier run linked to this target user, is missing from it"

@@ -64,9 +64,14 @@ struct Matcher: Sendable {
         return id.withUTF8 { indexByID.position(ofUTF8: $0, in: targets) }
     }
 
+    /// The index of the target user the link of source user `sourceID` points at, if it exists.
+    func linkedTarget(of sourceID: String) -> Int? {
+        links[sourceID].flatMap { target(id: $0) }
+    }
+
     /// Matches one desired user.
     func match(_ desired: DesiredUser) -> Outcome {
-        if let targetID = links[desired.source.id], let index = target(id: targetID) {
+        if let index = linkedTarget(of: desired.source.id) {
             return .linked(index)
         }
         var hadValue = false

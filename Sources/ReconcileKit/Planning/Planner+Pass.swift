@@ -76,7 +76,7 @@ extension Planner {
             }
             // A managed user in line whose record has not changed since: its keys are all it is mapped for.
             if skipsUnchangedRecords,
-               let index = linksFound?.linkedTarget(at: position) ?? linkedIndex(of: user, target: target, matcher: matcher),
+               let index = linksFound?.linkedTarget(at: position) ?? matcher.linkedTarget(of: user.id),
                let recorded = target.users[index].sourceDigest, recorded == sourceDigest.of(user, active: target.users[index].active),
                let values = try? mapper.matchingValues(user) {
                 SourceKeys.collect(at: position, paths: matchingPaths, into: &result.keys) { slot, _ in values[slot] }
@@ -111,10 +111,5 @@ extension Planner {
             }
         }
         return result
-    }
-
-    /// The index of the target user `user` is linked to, as `Matcher.match` finds it.
-    private func linkedIndex(of user: DirectoryUser, target: TargetState, matcher: Matcher) -> Int? {
-        target.links[user.id].flatMap { matcher.target(id: $0) }
     }
 }

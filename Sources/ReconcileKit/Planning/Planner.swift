@@ -215,8 +215,7 @@ public struct Planner: Sendable {
     /// (`outOfScope`), unless `skipOutOfScopeDeletions`; anything else is left alone (`nil`): an
     /// account this job never managed is never touched.
     func leaveScope(_ user: DirectoryUser, target: TargetState, matcher: Matcher) -> PlanAction? {
-        guard !options.skipOutOfScopeDeletions, let targetID = target.links[user.id],
-              let index = matcher.target(id: targetID), target.users[index].active else { return nil }
+        guard !options.skipOutOfScopeDeletions, let index = matcher.linkedTarget(of: user.id), target.users[index].active else { return nil }
         return disable(target.users[index], sourceID: user.id, reason: .outOfScope, operations: [])
     }
 

@@ -36,32 +36,33 @@ public struct PropertyValues: Sendable, Equatable, Sequence, ExpressibleByDictio
     /// `values` over `layout`: one value per key, in the layout's order.
     init(layout: PropertyLayout, values: [JSONValue]) {
         self.layout = layout
-        var texts: [String?] = []
-        var kinds: UInt64 = 0
-        if values.count <= Kind.slots {
-            texts.reserveCapacity(values.count)
-            for (slot, value) in values.enumerated() {
-                let kind: Kind
-                switch value {
-                case .null: kind = .null; texts.append(nil)
-                case .string(let text): kind = .string; texts.append(text)
-                case .number(let literal): kind = .number; texts.append(literal)
-                case .bool(let flag): kind = flag ? .true : .false; texts.append(nil)
-                case .array, .object: kind = .null
-                }
-                guard texts.count == slot + 1 else { break }
-                kinds |= kind.rawValue << (UInt64(slot) * Kind.bits)
-            }
-        }
-        if texts.count == values.count {
-            self.texts = texts
-            self.kinds = kinds
-            general = []
+        if let (texts, kinds) = Self.compacted(values) {
+            (self.texts, self.kinds, general) = (texts, kinds, [])
         } else {
-            self.texts = []
-            self.kinds = 0
-            general = values
+            (texts, kinds, general) = ([], 0, values)
         }
+    }
+
+    /// `values` as texts and kinds, or `nil` when one is an array or an object, or there are more
+    /// than `Kind.slots`.
+    private static func compacted(_ values: [JSONValue]) -> (texts: [String?], kinds: UInt64)? {
+        guard values.count <= Kind.slots else { return nil }
+        var texts: [String?] = []
+        texts.reserveCapacity(values.count)
+        var kinds: UInt64 = 0
+        for (slot, value) in values.enumerated() {
+            let (kind, text): (Kind, String?)
+            switch value {
+            case .null: (kind, text) = (.null, nil)
+            case .string(let string): (kind, text) = (.string, string)
+            case .number(let literal): (kind, text) = (.number, literal)
+            case .bool(let flag): (kind, text) = (flag ? .true : .false, nil)
+            case .array, .object: return nil
+            }
+            texts.append(text)
+            kinds |= kind.rawValue << (UInt64(slot) * Kind.bits)
+        }
+        return (texts, kinds)
     }
 
     public init(dictionaryLiteral elements: (String, JSONValue)...) {

@@ -172,12 +172,13 @@ public final class SQLiteStore: ProvisioningTarget {
     ///   - snapshot: when given, lends its strings to the users that hold the same text (`plannedUsers`).
     public func targetState(progress: ProgressReporter? = nil, sharingStringsOf snapshot: Snapshot? = nil) throws -> Planner.TargetState {
         let (users, externalIds) = try plannedUsers(progress: progress, sharingStringsOf: snapshot)
-        // Reading the links keeps one core busy: the other indexes the users meanwhile, by id and
-        // by the default mapping's matching attributes, for the planner's matcher.
+        // Reading the links keeps one core busy: for a run planning a snapshot, the other indexes
+        // the users meanwhile, by id and by the default mapping's matching attributes, for the
+        // planner's matcher.
         nonisolated(unsafe) let runState = runState
         let read = Mutex<Result<(links: [String: String], snapshot: SnapshotLinks?), any Error>?>(nil)
         let indexed = Mutex<TargetIndexes?>(nil)
-        DispatchQueue.concurrentPerform(iterations: 2) { task in
+        DispatchQueue.concurrentPerform(iterations: snapshot == nil ? 1 : 2) { task in
             if task == 0 {
                 let result = Result { try runState.linksBySource(sharingStringsOf: users, describing: snapshot.map { ($0, externalIds) }) }
                 read.withLock { $0 = result }
