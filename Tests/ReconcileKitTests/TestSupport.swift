@@ -93,3 +93,19 @@ enum TestSupport {
         FileManager.default.contents(atPath: path) ?? Data()
     }
 }
+
+/// A new store in a temporary folder of its own, removed with the folder when let go: what each
+/// test of a store suite starts from.
+final class TemporaryStore {
+    let folder: String
+    let store: SQLiteStore
+
+    init() throws {
+        folder = TestSupport.temporaryFolder()
+        store = try SQLiteStore(path: folder + "/store.db", create: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+}

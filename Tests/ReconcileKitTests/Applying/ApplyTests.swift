@@ -5,17 +5,12 @@ import Testing
 /// Applying plans made by `Planner` from small in-memory snapshots to a temporary store: what each
 /// action writes, what the provisioning log records, and what happens when things go wrong.
 final class ApplyTests {
-    private let folder: String
-    private let store: SQLiteStore
+    private let temporary: TemporaryStore
+    private var store: SQLiteStore { temporary.store }
     private var database: Database { store.database }
 
     init() throws {
-        folder = TestSupport.temporaryFolder()
-        store = try SQLiteStore(path: folder + "/store.db", create: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: folder)
+        temporary = try TemporaryStore()
     }
 
     private static let enterprise = SCIMPath.enterpriseSchema

@@ -5,17 +5,12 @@ import Testing
 /// The applied digest: what a run writes beside each user so the next run can tell "unchanged"
 /// without reading the resource, and every way the digest must stop being trusted.
 final class AppliedDigestTests {
-    private let folder: String
-    private let store: SQLiteStore
+    private let temporary: TemporaryStore
+    private var store: SQLiteStore { temporary.store }
     private var database: Database { store.database }
 
     init() throws {
-        folder = TestSupport.temporaryFolder()
-        store = try SQLiteStore(path: folder + "/store.db", create: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: folder)
+        temporary = try TemporaryStore()
     }
 
     @discardableResult

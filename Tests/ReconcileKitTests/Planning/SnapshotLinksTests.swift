@@ -5,12 +5,11 @@ import Testing
 /// The links found to the snapshot while the store reads them: they must say what looking the
 /// links up by id says, and a plan made with them must be the plan made without.
 final class SnapshotLinksTests {
-    private let folder: String
-    private let store: SQLiteStore
+    private let temporary: TemporaryStore
+    private var store: SQLiteStore { temporary.store }
 
     init() throws {
-        folder = TestSupport.temporaryFolder()
-        store = try SQLiteStore(path: folder + "/store.db", create: true)
+        temporary = try TemporaryStore()
         let everyone = [StoreFixtures.alice(), StoreFixtures.bob(), StoreFixtures.carol()]
         _ = try store.apply(try StoreFixtures.plan(everyone, against: store), mode: "apply", checkFingerprint: false, now: StoreFixtures.firstClock)
         // Bob's account now carries another externalId (his link's source is no longer shared with
@@ -19,10 +18,6 @@ final class SnapshotLinksTests {
             UPDATE users SET external_id = 'hand-edited' WHERE user_name = 'Bob@Contoso.example';
             INSERT INTO links (source_id, target_id, created) VALUES ('ghost-id', 'no-such-user', 't0');
             """)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: folder)
     }
 
     /// Alice, Bob, and Alice again: carol and the ghost are missing.

@@ -6,17 +6,13 @@ import Testing
 /// was mapped from, so a nightly run does not map records that have not changed; and every way it
 /// must stop being trusted.
 final class SourceDigestTests {
-    private let folder: String
-    private let store: SQLiteStore
+    private let temporary: TemporaryStore
+    private var folder: String { temporary.folder }
+    private var store: SQLiteStore { temporary.store }
     private var database: Database { store.database }
 
     init() throws {
-        folder = TestSupport.temporaryFolder()
-        store = try SQLiteStore(path: folder + "/store.db", create: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: folder)
+        temporary = try TemporaryStore()
     }
 
     @discardableResult

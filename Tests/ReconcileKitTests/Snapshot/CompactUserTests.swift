@@ -1,4 +1,3 @@
-import Foundation
 import Testing
 @testable import ReconcileKit
 
@@ -67,9 +66,8 @@ struct CompactUserTests {
     }
 
     @Test func aTargetUsersVersionReadsBackWhereverItIsKept() throws {
-        let folder = TestSupport.temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let store = try SQLiteStore(path: folder + "/store.db", create: true)
+        let temporary = try TemporaryStore()
+        let store = temporary.store
         _ = try store.apply(try StoreFixtures.plan([StoreFixtures.alice(), StoreFixtures.bob()], against: store), mode: "apply",
                             checkFingerprint: false, now: StoreFixtures.firstClock)
         // Bob past four billion writes: too large a number to keep beside the user.

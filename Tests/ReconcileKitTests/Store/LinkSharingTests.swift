@@ -5,16 +5,12 @@ import Testing
 /// The planner's links share the strings the store's users hold, and the users the snapshot's: they
 /// must still hold exactly the store's links and text, whatever the ids and however the rows pair up.
 final class LinkSharingTests {
-    private let folder: String
-    private let store: SQLiteStore
+    private let temporary: TemporaryStore
+    private var folder: String { temporary.folder }
+    private var store: SQLiteStore { temporary.store }
 
     init() throws {
-        folder = TestSupport.temporaryFolder()
-        store = try SQLiteStore(path: folder + "/store.db", create: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: folder)
+        temporary = try TemporaryStore()
     }
 
     private func link(_ source: String, _ target: String) throws {
