@@ -43,7 +43,9 @@ public struct Plan: Sendable, Equatable {
         self.createdAt = createdAt
         self.snapshot = snapshot
         self.target = target
-        self.actions = PlanAction.sortedInPlanOrder(actions)
+        var actions = actions
+        PlanAction.sortInPlanOrder(&actions)
+        self.actions = actions
         self.noChange = noChange
         self.notProvisioned = notProvisioned
         self.outOfScope = outOfScope

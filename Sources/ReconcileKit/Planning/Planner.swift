@@ -201,7 +201,7 @@ public struct Planner: Sendable {
             createdAt: createdAt,
             snapshot: .init(sha256: snapshot.sha256, users: snapshot.users.count, inScope: snapshot.users.count - scopedOut),
             target: .init(kind: target.kind, location: target.location, fingerprint: target.fingerprint),
-            actions: actions,
+            actions: consume actions,
             noChange: noChange,
             notProvisioned: notProvisioned,
             outOfScope: outOfScope

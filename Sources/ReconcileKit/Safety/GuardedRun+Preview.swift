@@ -20,10 +20,7 @@ extension GuardedRun {
         var annotated = plan
         let stamp = Timestamp.format(now)
         let entries = Dictionary(try Escrow(database: database).entries().map { ($0.key, $0) }) { first, _ in first }
-        annotated.actions = plan.actions.map { action in
-            guard action.kind != .skip, let entry = entries[Escrow.key(for: action)] else { return action }
-            return action.held(entry.hold(at: stamp))
-        }
+        annotated.hold(escrowed: entries, at: stamp)
         if let quarantine = try Quarantine(database: database).current() {
             notices.append("the job is quarantined since \(quarantine.since) (\(quarantine.reason.rawValue): \(quarantine.detail)); "
                 + "to leave quarantine: \(quarantine.advice)")

@@ -103,7 +103,7 @@ extension GuardedRun {
     // MARK: - Escrow
 
     /// Records this apply's failures in escrow and clears the entries (of `escrowed`, the keys in
-    /// escrow before the run) of the actions that succeeded.
+    /// escrow before the run) of the actions that succeeded; skips among `attempted` were not tried.
     func updateEscrow(_ escrow: Escrow, attempted: [PlanAction], result: ApplyResult, escrowed: Set<String>) throws {
         var failed: [String: ApplyResult.Failure] = [:]
         for failure in result.failures { failed[Escrow.key(for: failure.action)] = failure }
@@ -114,7 +114,8 @@ extension GuardedRun {
                 userName: failure.action.userName, action: failure.action.kind.rawValue, errorCode: failure.code,
                 error: failure.message, runID: result.runID, at: time)
         }
-        try escrow.resolve(attempted.map(Escrow.key(for:)).filter { escrowed.contains($0) && failed[$0] == nil })
+        guard !escrowed.isEmpty else { return }
+        try escrow.resolve(attempted.lazy.filter { $0.kind != .skip }.map(Escrow.key(for:)).filter { escrowed.contains($0) && failed[$0] == nil })
     }
 
     /// Logs the escrowed failures given up on, one record each, and says so.

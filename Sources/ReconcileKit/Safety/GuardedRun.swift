@@ -184,21 +184,18 @@ public struct GuardedRun {
         }
 
         // Step 6: the plan, with escrowed failures that are not due held.
-        let made: (plan: Plan, target: Planner.TargetState?)
+        // The plan's actions are held once: a first load plans a million creates. They are copied
+        // only when some action is held.
+        var plan: Plan
+        let madeTarget: Planner.TargetState?
         switch input {
         case .snapshot(_, _, let makePlan):
-            let (plan, target) = try makePlan()
-            made = (plan, target)
-        case .reviewed(let plan):
-            made = (plan, nil)
+            (plan, madeTarget) = try makePlan()
+        case .reviewed(let reviewed):
+            (plan, madeTarget) = (reviewed, nil)
         }
         let entries = Dictionary(try escrow.entries().map { ($0.key, $0) }) { first, _ in first }
-        var plan = made.plan
-        let now = stamp()
-        plan.actions = plan.actions.map { action in
-            guard action.kind != .skip, let entry = entries[Escrow.key(for: action)] else { return action }
-            return action.held(entry.hold(at: now))
-        }
+        plan.hold(escrowed: entries, at: stamp())
 
         // Step 7: the deletion threshold.
         let managed = try state.managedUserCount()
@@ -277,14 +274,15 @@ public struct GuardedRun {
             throw error
         }
         result.merge(applied)
-        let attempted = remaining.actions.filter { $0.kind != .skip }
 
         // Step 10: escrow, the failure share, the log of held and unchanged users, the run's record.
         var entered: QuarantineState?
         try database.inTransaction {
-            try updateEscrow(escrow, attempted: attempted, result: applied, escrowed: Set(entries.keys))
-            let inPlan = Set(plan.actions.map(Escrow.key(for:)))
-            if options.mode != .explain { try escrow.resolve(entries.keys.filter { !inPlan.contains($0) }) }
+            try updateEscrow(escrow, attempted: remaining.actions, result: applied, escrowed: Set(entries.keys))
+            if options.mode != .explain && !entries.isEmpty {
+                let inPlan = Set(plan.actions.map(Escrow.key(for:)))
+                try escrow.resolve(entries.keys.filter { !inPlan.contains($0) })
+            }
             let attemptedCount = result.appliedChanges + result.failures.count
             let failed = result.failures.count
             if failed >= settings.failureQuarantineMinimum && failed * 100 > settings.failureQuarantinePercent * attemptedCount {
@@ -293,7 +291,7 @@ public struct GuardedRun {
                 session.event("entered quarantine (tooManyFailures): \(detail); \(entered!.advice)", notice)
             }
             try logHeld(plan, runID: runID)
-            if settings.logUnchanged, let target = made.target {
+            if settings.logUnchanged, let target = madeTarget {
                 try logUnchanged(unchangedUsers(plan: plan, target: target), runID: runID)
             }
             try state.finishRun(runID, outcome: result.outcome, counts: result.applied, failed: result.failures.count, at: stamp())

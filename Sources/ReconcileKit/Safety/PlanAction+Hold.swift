@@ -62,8 +62,18 @@ extension Plan {
     /// Actions held by escrow (deferred or given up).
     public var deferredCount: Int { actions.reduce(0) { $0 + ($1.hold.map { !$0.isStaged } == true ? 1 : 0) } }
 
-    /// The plan without its held actions: what is applied.
+    /// Holds (defers) the actions whose escrowed failures, by `Escrow.key`, are in `entries`. The
+    /// actions are copied only when there is an escrowed failure to look for.
+    mutating func hold(escrowed entries: [String: EscrowEntry], at time: String) {
+        guard !entries.isEmpty else { return }
+        for index in actions.indices where actions[index].kind != .skip {
+            if let entry = entries[Escrow.key(for: actions[index])] { actions[index].hold = entry.hold(at: time) }
+        }
+    }
+
+    /// The plan without its held actions: what is applied (the plan itself when none is held).
     var applicable: Plan {
+        guard actions.contains(where: { $0.hold != nil }) else { return self }
         var copy = self
         copy.actions = actions.filter { $0.hold == nil }
         return copy

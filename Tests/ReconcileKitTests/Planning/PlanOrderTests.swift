@@ -1,7 +1,7 @@
 import Testing
 @testable import ReconcileKit
 
-/// Sorting a plan's actions by position (`PlanAction.sortedInPlanOrder`) gives the order a stable
+/// Sorting a plan's actions by position, in place (`PlanAction.sortInPlanOrder`), gives the order a stable
 /// sort by `PlanAction.planOrder` gives, equal keys included.
 @Test func sortingActionsByPositionEqualsAStableSortByPlanOrder() {
     let kinds: [PlanAction.Kind] = [.skip, .create, .update, .delete, .link, .disable]
@@ -12,7 +12,8 @@ import Testing
             kind: kinds[index % kinds.count], sourceId: index % 4 == 0 ? nil : "s\(index % 7)", targetId: index % 3 == 0 ? "t\(index % 5)" : nil,
             userName: names[index % names.count], detail: "action \(index)")
     }
-    let sorted = PlanAction.sortedInPlanOrder(actions)
+    var sorted = actions
+    PlanAction.sortInPlanOrder(&sorted)
     #expect(sorted.map(\.detail) == actions.sorted(by: PlanAction.planOrder).map(\.detail))
     #expect(sorted.map(\.detail) != actions.map(\.detail))
 }
