@@ -83,6 +83,9 @@ public struct PathValues<Value: Sendable & Equatable>: Sendable, Equatable, Sequ
 
 /// The paths of `PathValues`, each with its slot; one per mapping, shared by every user's values.
 final class PathLayout: Sendable {
+    /// The layout of no paths, shared by values that hold nothing.
+    static let empty = PathLayout([])
+
     let paths: [SCIMPath]
     /// Each path's precomputed hash, by slot: a mapping has a few dozen paths, and a scan of these
     /// is cheaper than hashing a path for a dictionary (every mapped value of every user is read so).

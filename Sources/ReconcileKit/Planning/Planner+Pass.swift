@@ -106,6 +106,11 @@ extension Planner {
                 if let source, let applied = current.appliedDigest, current.sourceDigest != source {
                     result.refresh.append(.init(targetId: current.id, version: current.version, digest: applied, source: source))
                 }
+            } else if decidesEarly, case .unmatched = outcome {
+                // A create is all that can come of it: its digest now, and no update values held.
+                let digest = desired.updateDigest(digestPaths)
+                result.waiting.append(Waiting(position: position, user: desired.withoutUpdateValues(), outcome: outcome, source: source,
+                                              createDigest: digest))
             } else {
                 result.waiting.append(Waiting(position: position, user: desired, outcome: outcome, source: source))
             }

@@ -23,7 +23,7 @@ struct ReferenceResolver {
     /// Warnings for the plan, one sentence each.
     private(set) var warnings: [String] = []
 
-    init(target: Planner.TargetState, matcher: Matcher, outcomes: [(DesiredUser, Matcher.Outcome)], claims: [UInt8],
+    init(target: Planner.TargetState, matcher: Matcher, outcomes: some Sequence<(DesiredUser, Matcher.Outcome)>, claims: [UInt8],
          snapshot: Snapshot, mapping: Mapping, deleteMissing: Bool) {
         // Most mappings have no reference: then there is nothing to index.
         guard mapping.hasReferences else {

@@ -52,7 +52,7 @@ public struct Planner: Sendable {
     public let mapping: Mapping
     public let options: Options
     /// The mapping's target paths with the digest of each one's name, for `DesiredUser.updateDigest`.
-    private let digestPaths: [(path: SCIMPath, tag: UInt64)]
+    let digestPaths: [(path: SCIMPath, tag: UInt64)]
     /// Digests records under this mapping, for the store to keep beside applied digests.
     let sourceDigest: SourceDigest
 
@@ -121,8 +121,9 @@ public struct Planner: Sendable {
         }
 
         // References (the manager) resolve through the links and this run's matches and creates.
-        let deciding = waiting.filter { duplicates[$0.position] == nil }
-        let outcomes = deciding.map { ($0.user, $0.outcome) }
+        // Without duplicates (as most nights), the waiting users themselves: not a copy of a million.
+        let deciding = duplicates.isEmpty ? waiting : waiting.filter { duplicates[$0.position] == nil }
+        let outcomes = deciding.lazy.map { ($0.user, $0.outcome) }
         var references = ReferenceResolver(target: target, matcher: matcher, outcomes: outcomes, claims: claims,
                                            snapshot: snapshot, mapping: mapping, deleteMissing: options.deleteMissing)
         for user in waiting {
@@ -144,7 +145,7 @@ public struct Planner: Sendable {
                 create.createResource = CreateResource(values: resolved.createValues)
                 create.references = pending
                 // A manager filled in at apply time is not in the values digested here.
-                if pending.isEmpty { create.digest = AppliedDigest(resolved.updateDigest(digestPaths), source: source) }
+                if pending.isEmpty { create.digest = AppliedDigest(decided.createDigest ?? resolved.updateDigest(digestPaths), source: source) }
                 actions.append(create)
             case .linked(let index), .matched(let index, _):
                 if let contenders = claimants[index] {
@@ -325,6 +326,9 @@ struct Waiting {
     let outcome: Matcher.Outcome
     /// The record's `SourceDigest`, when the target keeps them.
     var source: UInt64?
+    /// For a user without references who matched no one: the digest a create leaves (`updateDigest`),
+    /// made in the pass, which then lets the update values go (`withoutUpdateValues`).
+    var createDigest: UInt64? = nil
 }
 
 extension Array where Element == Waiting {

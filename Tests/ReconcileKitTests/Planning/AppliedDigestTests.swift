@@ -37,6 +37,19 @@ final class AppliedDigestTests {
         #expect(try StoreFixtures.rows(database, "SELECT version, digest_version FROM users WHERE user_name = 'alice@contoso.example'") == [[.integer(2), .integer(2)]])
     }
 
+    @Test func aCreateWritesTheDigestTheNextRunComputes() throws {
+        // A create's digest is made in the planner's pass, before its update values are let go.
+        try apply([StoreFixtures.alice(), StoreFixtures.bob()])
+        // Without source digests the applied digest alone must say alice is in line.
+        try database.execute("UPDATE users SET source_digest = NULL")
+        try corruptResource("alice-id")
+        let plan = try StoreFixtures.plan([StoreFixtures.alice(), StoreFixtures.bob()], against: store)
+        #expect(store.planningFailure() == nil)
+        #expect(store.resourcesRead == 0)
+        #expect(plan.actions.isEmpty)
+        #expect(plan.noChange == 2)
+    }
+
     @Test func anUnchangedUserWithItsDigestIsNotReadAgain() throws {
         try apply([StoreFixtures.alice(), StoreFixtures.bob()])
         // Were alice's resource read, planning would fail: the digest answers for her.
