@@ -24,13 +24,6 @@ public struct DesiredUser: Sendable, Equatable {
         self.updateReferences = updateReferences
     }
 
-    /// The user without the values an update enforces, for a user who can only be created: a
-    /// first load holds a million mapped users at once.
-    func withoutUpdateValues() -> DesiredUser {
-        DesiredUser(source: source, createValues: createValues, updateValues: PathValues(layout: .empty),
-                    createReferences: createReferences)
-    }
-
     public var userName: String? {
         if case .string(let s)? = createValues[.userName] { return s }
         return nil

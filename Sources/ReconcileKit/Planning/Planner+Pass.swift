@@ -16,6 +16,12 @@ extension Planner {
         var unchanged: [(position: Int32, index: Int32)] = []
         /// Mapped users whose action needs the whole snapshot, in position order.
         var waiting: [Waiting] = []
+        /// Creates of users without references who matched no one, and their positions: a create is
+        /// all that can come of such a user, unless it shares a key with another (`sourceDuplicates`).
+        var creates: [PlanAction] = []
+        var createPositions: [Int32] = []
+        /// The positions of such users who are disabled in the directory: never provisioned.
+        var disabled: [Int32] = []
         /// Users in line whose stored source digest is missing or out of date (`Plan.digestRefresh`).
         var refresh: [DigestRefresh.Entry] = []
 
@@ -29,18 +35,20 @@ extension Planner {
 
     /// The passes of the snapshot's slices, in snapshot order.
     func pass(
-        snapshot: Snapshot, target: TargetState, matcher: Matcher, mapper: Mapper, scope: Scope, progress: ProgressReporter?
+        snapshot: Snapshot, target: TargetState, matcher: Matcher, mapper: Mapper, creates: CreateMapping, scope: Scope,
+        progress: ProgressReporter?
     ) -> [Pass] {
         let count = snapshot.users.count
         let slices = max(1, (count + Self.sliceSize - 1) / Self.sliceSize)
         let bounds = { @Sendable (slice: Int) in slice * Self.sliceSize..<min(count, (slice + 1) * Self.sliceSize) }
         guard slices > 1 else {
-            return [pass(bounds(0), snapshot: snapshot, target: target, matcher: matcher, mapper: mapper, scope: scope, progress: progress)]
+            return [pass(bounds(0), snapshot: snapshot, target: target, matcher: matcher, mapper: mapper, creates: creates, scope: scope,
+                         progress: progress)]
         }
         let results = Mutex<[Int: Pass]>([:])
         DispatchQueue.concurrentPerform(iterations: slices) { slice in
             let result = pass(bounds(slice), snapshot: snapshot, target: target, matcher: matcher, mapper: mapper.withEntriesOfItsOwn(),
-                              scope: scope, progress: progress)
+                              creates: creates, scope: scope, progress: progress)
             results.withLock { $0[slice] = result }
         }
         return results.withLock { results in (0..<slices).map { results[$0]! } }
@@ -48,8 +56,8 @@ extension Planner {
 
     /// The pass of the users at `positions`.
     private func pass(
-        _ positions: Range<Int>, snapshot: Snapshot, target: TargetState, matcher: Matcher, mapper: Mapper, scope: Scope,
-        progress: ProgressReporter?
+        _ positions: Range<Int>, snapshot: Snapshot, target: TargetState, matcher: Matcher, mapper: Mapper, creates: CreateMapping,
+        scope: Scope, progress: ProgressReporter?
     ) -> Pass {
         let matchingPaths = matcher.matchingPaths
         // References resolve through everyone's outcome, so with them every user waits.
@@ -107,10 +115,16 @@ extension Planner {
                     result.refresh.append(.init(targetId: current.id, version: current.version, digest: applied, source: source))
                 }
             } else if decidesEarly, case .unmatched = outcome {
-                // A create is all that can come of it: its digest now, and no update values held.
-                let digest = desired.updateDigest(digestPaths)
-                result.waiting.append(Waiting(position: position, user: desired.withoutUpdateValues(), outcome: outcome, source: source,
-                                              createDigest: digest))
+                // The create is made now, keeping the user's position rather than its mapped values.
+                guard desired.active else {
+                    result.disabled.append(Int32(position))
+                    continue
+                }
+                var create = PlanAction(kind: .create, sourceId: user.id, userName: desired.userName ?? user.id, externalId: desired.externalId)
+                create.createResource = CreateResource(mappedAt: position, from: creates)
+                create.digest = AppliedDigest(desired.updateDigest(digestPaths), source: source)
+                result.creates.append(create)
+                result.createPositions.append(Int32(position))
             } else {
                 result.waiting.append(Waiting(position: position, user: desired, outcome: outcome, source: source))
             }

@@ -78,15 +78,28 @@ public struct Planner: Sendable {
         var digestRefresh = DigestRefresh()
 
         // One pass maps and matches each user, slices of the snapshot on every core (`Planner+Pass`).
-        var passes = pass(snapshot: snapshot, target: target, matcher: matcher, mapper: mapper, scope: scope, progress: progress)
+        let creates = CreateMapping(users: snapshot.users, mapper: mapper.withEntriesOfItsOwn())
+        var passes = pass(snapshot: snapshot, target: target, matcher: matcher, mapper: mapper, creates: creates, scope: scope,
+                          progress: progress)
         var keys = SourceKeys(paths: matchingPaths, capacity: snapshot.users.count)
         var unchanged: [(position: Int32, index: Int32)] = []
         var waiting: [Waiting] = []
+        // The creates made in the pass, at their snapshot positions and their indexes in `actions`.
+        var created: [(position: Int32, index: Int32)] = []
+        var disabled: [Int32] = []
+        // Room for every action the pass made and one per waiting user: grown by doubling, a first
+        // load's million actions took half again their size.
+        actions.reserveCapacity(passes.reduce(0) { $0 + $1.actions.count + $1.creates.count + $1.waiting.count })
         for index in passes.indices {
             // Each slice is let go once joined: its key digests are a million entries in all.
             let slice = passes[index]
             passes[index] = Pass(matchingPaths: 0)
             actions += slice.actions
+            for (position, create) in zip(slice.createPositions, slice.creates) {
+                created.append((position, Int32(actions.count)))
+                actions.append(create)
+            }
+            disabled += slice.disabled
             scopedOut += slice.scopedOut
             outOfScope += slice.outOfScope
             keys.insert(slice.keys)
@@ -101,6 +114,17 @@ public struct Planner: Sendable {
             return try? mapper.map(snapshot.users[position])
         }
         let duplicates = sourceDuplicates(keys, desiredAt: desiredAt)
+        for (position, index) in created {
+            guard let detail = duplicates[Int(position)] else { continue }
+            actions[Int(index)] = skip(snapshot.users[Int(position)], .duplicateSourceEntries, detail, userName: desiredAt(Int(position))?.userName)
+        }
+        for position in disabled {
+            if let detail = duplicates[Int(position)] {
+                actions.append(skip(snapshot.users[Int(position)], .duplicateSourceEntries, detail, userName: desiredAt(Int(position))?.userName))
+            } else {
+                notProvisioned += 1
+            }
+        }
 
         // Each target user may be claimed by one source user only.
         var claims = [UInt8](repeating: 0, count: target.users.count)
@@ -145,7 +169,7 @@ public struct Planner: Sendable {
                 create.createResource = CreateResource(values: resolved.createValues)
                 create.references = pending
                 // A manager filled in at apply time is not in the values digested here.
-                if pending.isEmpty { create.digest = AppliedDigest(decided.createDigest ?? resolved.updateDigest(digestPaths), source: source) }
+                if pending.isEmpty { create.digest = AppliedDigest(resolved.updateDigest(digestPaths), source: source) }
                 actions.append(create)
             case .linked(let index), .matched(let index, _):
                 if let contenders = claimants[index] {
@@ -326,9 +350,6 @@ struct Waiting {
     let outcome: Matcher.Outcome
     /// The record's `SourceDigest`, when the target keeps them.
     var source: UInt64?
-    /// For a user without references who matched no one: the digest a create leaves (`updateDigest`),
-    /// made in the pass, which then lets the update values go (`withoutUpdateValues`).
-    var createDigest: UInt64? = nil
 }
 
 extension Array where Element == Waiting {

@@ -238,6 +238,17 @@ private func adaAccount(
     ])
 }
 
+@Test func aDisabledUserSharingAUserNameIsSkippedNotCountedAsNotProvisioned() throws {
+    let enabled = try StageInputs.graphUser(id: "u1", upn: "ada@contoso.example")
+    let disabled = try StageInputs.graphUser(id: "u2", upn: "ADA@contoso.example", enabled: false, record: 2)
+    let alone = try StageInputs.graphUser(id: "u3", upn: "grace@contoso.example", enabled: false, record: 3)
+    let plan = StageInputs.plan([enabled, disabled, alone], StageInputs.state([]))
+    #expect(plan.actions.map(\.sourceId) == ["u1", "u2"])
+    #expect(plan.actions.map(\.reason) == [.duplicateSourceEntries, .duplicateSourceEntries])
+    #expect(plan.actions.map(\.userName) == ["ada@contoso.example", "ADA@contoso.example"])
+    #expect(plan.notProvisioned == 1)
+}
+
 @Test func skipsSourceUsersWhoseUserNamesFoldTogether() throws {
     let sharp = try StageInputs.graphUser(id: "u1", upn: "straße@contoso.example")
     let doubled = try StageInputs.graphUser(id: "u2", upn: "STRASSE@contoso.example", record: 2)
