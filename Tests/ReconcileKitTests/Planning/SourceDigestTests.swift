@@ -167,7 +167,7 @@ final class SourceDigestTests {
             try database.setUserVersion(3)
         }
         let migrated = try SQLiteStore(path: path, create: false)
-        #expect(try migrated.database.userVersion == 4)
+        #expect(try migrated.database.userVersion == StoreFile.migrations.count)
         let user = try #require(try migrated.targetState().users.first)
         #expect(user.appliedDigest == 7)
         #expect(user.sourceDigest == nil)

@@ -33,7 +33,7 @@ final class SQLiteStoreTests {
         #expect(try StoreFixtures.schemaNames(database, type: "table")
             == ["escrow", "links", "provisioning_log", "quarantine", "run_lock", "runs", "store_info", "users"])
         #expect(try StoreFixtures.schemaNames(database, type: "index")
-            == ["provisioning_log_run", "provisioning_log_source", "provisioning_log_time", "provisioning_log_user", "users_external_id", "users_planning"])
+            == ["provisioning_log_run", "provisioning_log_time", "users_external_id", "users_planning"])
         #expect(try StoreFixtures.schemaNames(database, type: "trigger") == [
             "links_delete_generation", "links_insert_generation", "links_update_generation",
             "users_delete_generation", "users_insert_generation", "users_update_generation",
@@ -183,6 +183,26 @@ final class SQLiteStoreTests {
     }
 
     // MARK: - Fingerprint
+
+    @Test func aStoreOfTheFourthSchemaLosesTheLogIndexesNoQueryUses() throws {
+        do {
+            let database = try Database(path: path, create: true)
+            try database.setApplicationID(StoreFile.applicationID)
+            for migration in StoreFile.migrations[0..<4] { try database.execute(migration) }
+            try database.execute("INSERT INTO store_info (key, value) VALUES ('kind', 'scim'), ('store_id', 'fourth-store')")
+            try database.setUserVersion(4)
+            #expect(try StoreFixtures.schemaNames(database, type: "index").contains("provisioning_log_user"))
+        }
+        let migrated = try SQLiteStore(path: path, create: false)
+        #expect(try migrated.database.userVersion == 5)
+        #expect(try StoreFixtures.schemaNames(migrated.database, type: "index")
+            == ["provisioning_log_run", "provisioning_log_time", "users_external_id", "users_planning"])
+        // The query by user reads the whole log, with or without them.
+        let plan = try StoreFixtures.rows(migrated.database, """
+            EXPLAIN QUERY PLAN SELECT id FROM provisioning_log WHERE (user_name = 'a' COLLATE NOCASE OR source_id = 'a' OR target_id = 'a')
+            """)
+        #expect(plan.compactMap { row -> String? in if case .text(let detail)? = row.last { detail } else { nil } } == ["SCAN provisioning_log"])
+    }
 
     @Test func fingerprintChangesAfterAnyUserOrLinkChange() throws {
         let store = try SQLiteStore(path: path, create: true)
