@@ -16,10 +16,9 @@ extension Planner {
         var unchanged: [(position: Int32, index: Int32)] = []
         /// Mapped users whose action needs the whole snapshot, in position order.
         var waiting: [Waiting] = []
-        /// Creates of users without references who matched no one, and their positions: a create is
+        /// Creates of users without references who matched no one, at their positions: a create is
         /// all that can come of such a user, unless it shares a key with another (`sourceDuplicates`).
-        var creates: [PlanAction] = []
-        var createPositions: [Int32] = []
+        var creates: [(position: Int32, action: PlanAction)] = []
         /// The positions of such users who are disabled in the directory: never provisioned.
         var disabled: [Int32] = []
         /// Users in line whose stored source digest is missing or out of date (`Plan.digestRefresh`).
@@ -123,8 +122,7 @@ extension Planner {
                 var create = PlanAction(kind: .create, sourceId: user.id, userName: desired.userName ?? user.id, externalId: desired.externalId)
                 create.createResource = CreateResource(mappedAt: position, from: creates)
                 create.digest = AppliedDigest(desired.updateDigest(digestPaths), source: source)
-                result.creates.append(create)
-                result.createPositions.append(Int32(position))
+                result.creates.append((Int32(position), create))
             } else {
                 result.waiting.append(Waiting(position: position, user: desired, outcome: outcome, source: source))
             }

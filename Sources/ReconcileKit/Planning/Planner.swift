@@ -95,7 +95,7 @@ public struct Planner: Sendable {
             let slice = passes[index]
             passes[index] = Pass(matchingPaths: 0)
             actions += slice.actions
-            for (position, create) in zip(slice.createPositions, slice.creates) {
+            for (position, create) in slice.creates {
                 created.append((position, Int32(actions.count)))
                 actions.append(create)
             }
@@ -114,16 +114,15 @@ public struct Planner: Sendable {
             return try? mapper.map(snapshot.users[position])
         }
         let duplicates = sourceDuplicates(keys, desiredAt: desiredAt)
+        // The skip of the user at a position that shares a key with others (`duplicates`).
+        let duplicateSkip = { (position: Int32, detail: String) in
+            skip(snapshot.users[Int(position)], .duplicateSourceEntries, detail, userName: desiredAt(Int(position))?.userName)
+        }
         for (position, index) in created {
-            guard let detail = duplicates[Int(position)] else { continue }
-            actions[Int(index)] = skip(snapshot.users[Int(position)], .duplicateSourceEntries, detail, userName: desiredAt(Int(position))?.userName)
+            if let detail = duplicates[Int(position)] { actions[Int(index)] = duplicateSkip(position, detail) }
         }
         for position in disabled {
-            if let detail = duplicates[Int(position)] {
-                actions.append(skip(snapshot.users[Int(position)], .duplicateSourceEntries, detail, userName: desiredAt(Int(position))?.userName))
-            } else {
-                notProvisioned += 1
-            }
+            if let detail = duplicates[Int(position)] { actions.append(duplicateSkip(position, detail)) } else { notProvisioned += 1 }
         }
 
         // Each target user may be claimed by one source user only.
@@ -140,8 +139,7 @@ public struct Planner: Sendable {
                 noChange += 1
                 continue
             }
-            let user = snapshot.users[Int(position)]
-            actions.append(skip(user, .duplicateSourceEntries, detail, userName: desiredAt(Int(position))?.userName))
+            actions.append(duplicateSkip(position, detail))
         }
 
         // References (the manager) resolve through the links and this run's matches and creates.
