@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The Applying stage: runs a plan's actions against a target, recording links, the run and a
 /// provisioning log row per action in the run state.
@@ -68,9 +69,13 @@ public struct Applier {
         // upper levels, and a night's run holds no more memory than its plan did. Set for writing
         // only: reading the users for a plan scans them once and needs no cache.
         try state.database.execute("PRAGMA cache_size = \(bulk ? -131_072 : -32_768)")
+        // Each batch is made on another core while the one before it is written, with its creates'
+        // values mapped there: a first load's million creates are mapped again (`CreateMapping`)
+        // beside writing, not before each write.
+        let ahead = BatchesAhead(plan: plan, batches: batches)
         func applyBatches(eachInATransaction: Bool) throws {
             repeat {
-                let batch = batches[start].map { plan.actions[$0] }
+                let batch = ahead.batch(start)
                 var working = committed
                 func body() throws {
                     if working == nil {
@@ -183,6 +188,47 @@ public struct Applier {
             }
         }
         return stop
+    }
+}
+
+/// A plan's batches, each made (its actions, with the values of planned creates mapped) on another
+/// core while the caller works on the batch before it.
+private final class BatchesAhead: Sendable {
+    private let plan: Plan
+    private let batches: [ArraySlice<Int>]
+    /// Batches made ahead, by index.
+    private let made = Mutex<[Int: [PlanAction]]>([:])
+    /// The batch being made ahead, and how to wait for it.
+    private let making = Mutex<(index: Int, group: DispatchGroup)?>(nil)
+
+    init(plan: Plan, batches: [ArraySlice<Int>]) {
+        self.plan = plan
+        self.batches = batches
+    }
+
+    /// Batch `index`, made now unless it was made ahead; starts making the one after it.
+    func batch(_ index: Int) -> [PlanAction] {
+        if let ahead = making.withLock({ state in defer { state = nil }; return state }), ahead.index == index {
+            ahead.group.wait()
+        }
+        let batch = made.withLock { $0.removeValue(forKey: index) } ?? make(index)
+        if index + 1 < batches.count {
+            let group = DispatchGroup()
+            making.withLock { $0 = (index + 1, group) }
+            DispatchQueue.global().async(group: group) { [self] in
+                let next = make(index + 1)
+                made.withLock { $0[index + 1] = next }
+            }
+        }
+        return batch
+    }
+
+    private func make(_ index: Int) -> [PlanAction] {
+        batches[index].map { position in
+            var action = plan.actions[position]
+            action.createResource = action.createResource?.materialized()
+            return action
+        }
     }
 }
 

@@ -232,6 +232,13 @@ struct CreateResource: Sendable, Equatable {
         }
     }
 
+    /// The resource with a snapshot user's values mapped now, to be applied or shown without mapping
+    /// them again; itself when it holds its values or JSON.
+    func materialized() -> CreateResource {
+        guard case let .mapped(position, mapping) = storage else { return self }
+        return CreateResource(values: mapping.createValues(at: Int(position)))
+    }
+
     var json: JSONValue {
         switch storage {
         case .json(let json): return json
