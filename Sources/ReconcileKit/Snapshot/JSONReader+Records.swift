@@ -22,9 +22,11 @@ extension JSONReader {
             var reader = JSONReader(base: start.assumingMemoryBound(to: UInt8.self), count: raw.count)
             var document = ExportDocument()
             var keeping = selection.map(KeptKeys.init)
-            // Rough sizes for a Graph page (a record of 17 members takes about 500 bytes), so the
-            // lists rarely grow by copying; a wrong guess only costs a copy or some spare capacity.
-            document.members.reserveCapacity(raw.count / 32)
+            // Rough sizes for a Graph page (a record of 17 members takes about 500 bytes, a member
+            // 24 to 30), so the lists rarely grow by copying; a wrong guess only costs a copy or some
+            // spare capacity. (At 32 bytes a member, a page of 999 such records, 17,000 members,
+            // outgrew its 16,000 and was copied into twice the room.)
+            document.members.reserveCapacity(raw.count / 24)
             document.records.reserveCapacity(raw.count / 512)
             do throws(JSONError) {
                 try reader.readExport(into: &document, keeping: &keeping)
