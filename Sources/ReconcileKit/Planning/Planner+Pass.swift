@@ -81,10 +81,12 @@ extension Planner {
                 if let action = leaveScope(user, target: target, matcher: matcher) { result.actions.append(action) } else { result.outOfScope += 1 }
                 continue
             }
+            // The record's digest, made once: checked against the stored one, and kept with what is written.
+            let record = keepsSourceDigests ? sourceDigest.record(user) : nil
             // A managed user in line whose record has not changed since: its keys are all it is mapped for.
-            if skipsUnchangedRecords,
+            if skipsUnchangedRecords, let record,
                let index = linksFound?.linkedTarget(at: position) ?? matcher.linkedTarget(of: user.id),
-               let recorded = target.users[index].sourceDigest, recorded == sourceDigest.of(user, active: target.users[index].active),
+               let recorded = target.users[index].sourceDigest, recorded == SourceDigest.marking(record, active: target.users[index].active),
                let values = try? mapper.matchingValues(user) {
                 SourceKeys.collect(at: position, paths: matchingPaths, into: &result.keys) { slot, _ in values[slot] }
                 result.unchanged.append((Int32(position), Int32(index)))
@@ -105,7 +107,7 @@ extension Planner {
                 continue
             }
             let outcome = matcher.match(desired)
-            let source = keepsSourceDigests ? sourceDigest.of(user, active: desired.active) : nil
+            let source = record.map { SourceDigest.marking($0, active: desired.active) }
             // A managed user in line keeps only its position: a million users are not held as mapped values.
             if decidesEarly, case .linked(let index) = outcome, isApplied(desired, target.users[index]) {
                 result.unchanged.append((Int32(position), Int32(index)))

@@ -26,12 +26,22 @@ struct SourceDigest: Sendable {
 
     /// The digest of `user`'s record under the mapping, for a mapped user that is `active` or not.
     func of(_ user: DirectoryUser, active: Bool) -> UInt64 {
+        Self.marking(record(user), active: active)
+    }
+
+    /// The digest of `user`'s record under the mapping, its lowest bit clear (`marking` sets it).
+    func record(_ user: DirectoryUser) -> UInt64 {
         var digest = Digest64()
         digest.combine(mappingDigest)
         digest.combine(user.id)
         // The layout's keys are sorted: the order of a record's properties does not change its digest.
         user.properties.combine(into: &digest)
-        return digest.value & ~1 | (active ? 1 : 0)
+        return digest.value & ~1
+    }
+
+    /// A record's digest (`record`) for a mapped user that is `active` or not.
+    static func marking(_ record: UInt64, active: Bool) -> UInt64 {
+        record | (active ? 1 : 0)
     }
 }
 
