@@ -65,9 +65,14 @@ public final class RunState {
 
     /// `linksBySource()`, each target id being the string its user in `users` holds, and each source
     /// id too when it is that user's externalId (as the default mapping has it): a million links then
-    /// keep no strings of their own (160 bytes each). `users` in id order (`SQLiteStore`'s), so the
-    /// links, read in target id order, are paired with them in one walk; a user out of that order
-    /// only misses the sharing.
+    /// keep no strings of their own (160 bytes each). `users` in id order (`SQLiteStore`'s), so each
+    /// link finds its user by a binary search; a user out of that order only misses the sharing.
+    ///
+    /// The links are read as they are stored, not by target id: a scan of the table, where the order
+    /// of the target id index took a lookup in the table per link (0.4 s, not 0.1 s, for a million).
+    /// The links this job made are stored in the order it made them, and its target ids are
+    /// time-ordered (`TimeOrderedID`): most links' users are next to the last one's, which is
+    /// tried before searching.
     public func linksBySource(sharingStringsOf users: [TargetUser]) throws -> [String: String] {
         try linksBySource(sharingStringsOf: users, describing: nil).links
     }
@@ -85,19 +90,13 @@ public final class RunState {
         var linked = [Int32](repeating: -1, count: byID?.users.count ?? 0)
         var missing: [(source: String, target: String)] = []
         var next = 0
-        let statement = try database.prepare("SELECT source_id, target_id FROM links ORDER BY target_id")
+        let statement = try database.prepare("SELECT source_id, target_id FROM links ORDER BY rowid")
         try statement.forEachRow { row in
-            // The first user whose id is not below the target id, by bytes as SQLite orders them.
-            var order = 1
-            while next < users.count {
-                order = row.withTextBytes(1) { target in ByteHash.compare(users[next].id, target) }
-                if order >= 0 { break }
-                next += 1
-            }
+            let found = row.withTextBytes(1) { target in Self.position(of: target, in: users, tryingFirst: next) }
             func lookedUp() -> Int? {
                 byID.flatMap { byID in row.withTextBytes(0) { byID.position(ofUTF8: $0.assumingMemoryBound(to: UInt8.self)) } }
             }
-            guard order == 0 else {
+            guard let found else {
                 let position = lookedUp()
                 let (source, target) = (row.text(0), row.text(1))
                 links[source] = target
@@ -107,6 +106,8 @@ public final class RunState {
             // Read in place: a copy of the user would retain and release all its strings. The
             // source id is compared as SQLite holds it, and made a string of its own only when
             // it is not the user's externalId.
+            next = found
+            defer { next += 1 }
             let source: String
             let position: Int?
             if let externalId = users[next].externalId, row.withTextBytes(0, { ByteHash.sameBytes(externalId, $0) }) {
@@ -126,6 +127,23 @@ public final class RunState {
         }
         guard let snapshot = snapshot?.snapshot else { return (links, nil) }
         return (links, SnapshotLinks(sha256: snapshot.sha256, userCount: snapshot.users.count, linkedTarget: linked, missing: missing))
+    }
+
+    /// The position in `users` (in id order, by bytes as SQLite orders them) of the user whose id
+    /// is `target`, trying `next` first: where the link before left off.
+    private static func position(of target: UnsafeRawBufferPointer, in users: [TargetUser], tryingFirst next: Int) -> Int? {
+        if next < users.count {
+            let order = ByteHash.compare(users[next].id, target)
+            if order == 0 { return next }
+        }
+        var low = 0, end = users.count
+        while low < end {
+            let middle = (low + end) / 2
+            let order = ByteHash.compare(users[middle].id, target)
+            if order == 0 { return middle }
+            if order < 0 { low = middle + 1 } else { end = middle }
+        }
+        return nil
     }
 
     /// How many users this job manages (links): what the deletion threshold's percentage is of.

@@ -99,6 +99,53 @@ final class LinkSharingTests {
         #expect(fields(try store.targetState(sharingStringsOf: snapshot)) == expected)
     }
 
+    @Test func linksStoredOutOfTargetIDOrderFindTheirUsers() throws {
+        // Users whose ids sort apart from the order their links were made in (as links made by
+        // matching existing accounts are): the links are read as stored, and each must still find
+        // its user, share its strings and say which snapshot user it is.
+        let count = 300
+        let target = { (i: Int) in String(format: "target-%06d-of-a-long-id", (i * 7919) % 100_003) }
+        try store.database.execute("""
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(count))
+            INSERT INTO users (id, external_id, user_name, user_name_key, active, resource, created, last_modified, version)
+            SELECT printf('target-%06d-of-a-long-id', (i * 7919) % 100003), printf('source-%06d-of-a-long-id', i),
+                   printf('user%06d@contoso.example', i), printf('user%06d@contoso.example', i), 1, '{}',
+                   '2026-03-02T07:00:00Z', '2026-03-02T07:00:00Z', 1
+            FROM n
+            """)
+        // Links in a scrambled order; every tenth user has none, and two links lead to no user.
+        for i in (1...count).sorted(by: { ($0 * 131) % 307 < ($1 * 131) % 307 }) where i % 10 != 0 {
+            try link(String(format: "source-%06d-of-a-long-id", i), target(i))
+        }
+        try link("source-gone-of-a-long-id", "target-000000-no-such-user")
+        try link("source-zz-gone-of-a-long-id", "target-zzzzzz-no-such-user")
+        // The snapshot holds every other source user.
+        let snapshot = StoreFixtures.snapshot((1...count).filter { $0 % 2 == 1 }.map {
+            StoreFixtures.user(String(format: "source-%06d-of-a-long-id", $0), upn: String(format: "user%06d@contoso.example", $0), record: $0)
+        })
+
+        let state = try store.targetState(sharingStringsOf: snapshot)
+        let stored = try store.links()
+        #expect(stored.count == count - count / 10 + 2)
+        #expect(state.links == stored)
+        let found = try #require(state.snapshotLinks)
+        let positionByID = Dictionary(uniqueKeysWithValues: state.users.enumerated().map { ($1.id, $0) })
+        for (position, user) in snapshot.users.enumerated() {
+            #expect(found.linkedTarget(at: position) == stored[user.id].flatMap { positionByID[$0] }, "snapshot user \(user.id)")
+        }
+        #expect(found.missing.map(\.source).sorted() == (["source-gone-of-a-long-id", "source-zz-gone-of-a-long-id"]
+            + (1...count).filter { $0 % 2 == 0 && $0 % 10 != 0 }.map { String(format: "source-%06d-of-a-long-id", $0) }).sorted())
+        // Each link to a user holds that user's id string itself, not a copy of its text.
+        let same = { (a: String, b: String) in withUnsafeBytes(of: a) { a in withUnsafeBytes(of: b) { a.elementsEqual($0) } } }
+        var shared = 0
+        for user in state.users {
+            guard let source = user.externalId, let linked = state.links[source] else { continue }
+            #expect(same(linked, user.id), "link of \(source)")
+            shared += 1
+        }
+        #expect(shared == count - count / 10)
+    }
+
     /// A Graph page holding `users`' properties.
     private static func export(_ users: [DirectoryUser], in folder: String) throws -> String {
         let records = users.map { JSONValue.object($0.properties.dictionary) }
