@@ -148,9 +148,10 @@ struct TargetIndexes: Sendable {
                     return
                 }
                 let path = paths[task]
+                let key = Self.key(at: path)
                 var index = KeyIndex(capacity: users.count)
                 for position in users.indices {
-                    guard let value = users[position].value(at: path), let key = Matcher.key(value, for: path) else { continue }
+                    guard let key = key(users.baseAddress! + position) else { continue }
                     index.insert(position, digest: KeyIndex.digest(key))
                 }
                 index.seal()
@@ -158,6 +159,22 @@ struct TargetIndexes: Sendable {
             }
         }
         (self.byID, byPath) = built.withLock { ($0.byID, $0.byPath) }
+    }
+
+    /// The matching key at `path` of a user in place. userName and externalId, kept beside the
+    /// resource, are read where they are: a copy of the user, as `value(at:)` is called on, would
+    /// retain and release all its strings, a million times over.
+    private static func key(at path: SCIMPath) -> (UnsafePointer<TargetUser>) -> String? {
+        if path == .userName {
+            return { user in
+                let userName = user.pointee.userName
+                return userName.isEmpty ? nil : IdentityKey.normalize(userName)
+            }
+        }
+        if path == .externalId {
+            return { user in user.pointee.externalId.flatMap { $0.isEmpty ? nil : $0 } }
+        }
+        return { user in user.pointee.value(at: path).flatMap { Matcher.key($0, for: path) } }
     }
 }
 
