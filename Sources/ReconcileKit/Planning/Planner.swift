@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// The Planning stage: turns matched users into create / update / link / disable / delete / skip actions.
 ///
 /// Rules (DESIGN §2, entra-provisioning.md §1-§2): only managed users (linked by an earlier run) are
@@ -390,9 +393,19 @@ struct SourceKeys {
         }
     }
 
-    /// Readies the indexes for lookups, after the last `insert`.
+    /// Readies the indexes for lookups, after the last `insert`: each sorted on a core of its own.
     mutating func seal() {
-        for slot in indexes.indices { indexes[slot].seal() }
+        let sealed = Mutex(indexes)
+        indexes = []
+        DispatchQueue.concurrentPerform(iterations: sealed.withLock { $0.count }) { slot in
+            var index = sealed.withLock { indexes in
+                defer { indexes[slot] = KeyIndex(capacity: 0) }
+                return indexes[slot]
+            }
+            index.seal()
+            sealed.withLock { $0[slot] = index }
+        }
+        indexes = sealed.withLock { $0 }
     }
 }
 
