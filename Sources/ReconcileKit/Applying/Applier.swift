@@ -73,6 +73,11 @@ public struct Applier {
         // values mapped there: a first load's million creates are mapped again (`CreateMapping`)
         // beside writing, not before each write.
         let ahead = BatchesAhead(plan: plan, batches: batches)
+        // Each batch's pages are copied from the write-ahead log into the file on the other core
+        // while the next batch is written (`WALCheckpointer`), not all when the store closes. A bulk
+        // load writes no log.
+        let checkpointer = bulk ? nil : WALCheckpointer(for: state.database)
+        defer { checkpointer?.finish() }
         func applyBatches(eachInATransaction: Bool) throws {
             repeat {
                 let batch = ahead.batch(start)
@@ -90,6 +95,7 @@ public struct Applier {
                     stop = try applyBatch(batch, into: &working!, created: &created, referenced: referenced, savepoints: savepoints, at: now())
                 }
                 if eachInATransaction { try state.database.inTransaction(body) } else { try body() }
+                checkpointer?.committed()
                 committed = working
                 progress?.advance(by: batch.count)
                 // A batch applied at once may end with the run stopping: what it did is committed first.

@@ -135,6 +135,30 @@ final class ApplyTests {
         #expect(try store.users().isEmpty)
     }
 
+    @Test func whatIsAppliedIsInTheDatabaseFileItselfWhenApplyingReturns() throws {
+        // The store checkpoints its write-ahead log only past 65,536 pages: the copying into the
+        // file is the checkpointer's (`WALCheckpointer`), on another connection, after each batch.
+        let copy = temporary.folder + "/copy.db"
+        func fileAlone() throws -> (users: [String], runs: Int) {
+            try? FileManager.default.removeItem(atPath: copy)
+            try FileManager.default.copyItem(atPath: store.path, toPath: copy)
+            let database = try Database(path: copy, create: false)
+            var names: [String] = []
+            try database.prepare("SELECT user_name FROM users ORDER BY user_name").forEachRow { names.append($0.text(0)) }
+            return (names, try database.scalarInt("SELECT count(*) FROM runs WHERE finished_at IS NOT NULL") ?? 0)
+        }
+        try apply([StoreFixtures.alice(), StoreFixtures.bob()])
+        #expect(FileManager.default.fileExists(atPath: store.path + "-wal"))
+        var file = try fileAlone()
+        #expect(file.users == ["Bob@Contoso.example", "alice@contoso.example"])
+        #expect(file.runs == 1)
+
+        try apply([StoreFixtures.alice(), StoreFixtures.user("bob-id", upn: "robert@contoso.example")], now: StoreFixtures.secondClock)
+        file = try fileAlone()
+        #expect(file.users == ["alice@contoso.example", "robert@contoso.example"])
+        #expect(file.runs == 2)
+    }
+
     // MARK: - Update, link, disable, delete
 
     @Test func updateWritesChangesAndBumpsVersion() throws {
