@@ -102,6 +102,35 @@ struct PlannerEarlyDecisionTests {
         #expect(KeyIndex.digest("ada@contoso.example") == KeyIndex.digest("ada@contoso.example"))
         #expect(KeyIndex.digest("ada@contoso.example") != KeyIndex.digest("ada@contoso.exampl"))
     }
+
+    @Test func largeIndexesAreSortedAsTheStandardSortSortsThem() {
+        // Above and below the size the radix sort takes over at, with repeated words, words that
+        // differ in one 16-bit digit only, and both ends of the range.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state
+        }
+        for count in [0, 1, 4_096, 4_097, 70_000] {
+            var words = (0..<count).map { position -> UInt64 in
+                switch position % 7 {
+                case 0: return 42
+                case 1: return UInt64(position) << 48
+                case 2: return UInt64.max - UInt64(position % 3)
+                default: return next()
+                }
+            }
+            let expected = words.sorted()
+            KeyIndex.radixSort(&words)
+            #expect(words == expected, "\(count) words")
+        }
+        // One digest at many positions, inserted out of order: found in position order.
+        let digest: UInt64 = 0x1234_5678_9000_0000
+        var index = KeyIndex(capacity: 10_000)
+        for position in (0..<10_000).reversed() { index.insert(position, digest: position % 4 == 0 ? digest : next()) }
+        index.seal()
+        #expect(index.positions(digest: digest) == Array(stride(from: 0, to: 10_000, by: 4)))
+    }
 }
 
 /// Snapshots larger than a slice are passed on several threads; what needs the whole snapshot
