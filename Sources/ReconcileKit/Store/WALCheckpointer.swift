@@ -16,7 +16,7 @@ internal import CSQLite
 final class WALCheckpointer: @unchecked Sendable {
     // `connection` is used on the checkpointing thread only; the other members under `condition`'s
     // lock, which is what makes sharing the object safe.
-    private let connection: Database
+    private var connection: Database?
     private let condition = NSCondition()
     private var commits = 0
     private var finishing = false
@@ -60,10 +60,13 @@ final class WALCheckpointer: @unchecked Sendable {
             condition.unlock()
             // Passive: copies the frames no reader needs, without waiting for a lock or blocking
             // the writer. A failure leaves the frames to the next checkpoint, or the store's close.
-            sqlite3_wal_checkpoint_v2(connection.connection, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+            sqlite3_wal_checkpoint_v2(connection!.connection, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
             condition.lock()
             if last { break }
         }
+        // Closed before `finish()` returns, not whenever the thread lets go of this object: the
+        // store's own connection is then the last, and its close removes the log.
+        connection = nil
         stopped = true
         condition.broadcast()
         condition.unlock()
