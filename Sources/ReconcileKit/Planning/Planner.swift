@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 /// The Planning stage: turns matched users into create / update / link / disable / delete / skip actions.
 ///
@@ -395,17 +394,11 @@ struct SourceKeys {
 
     /// Readies the indexes for lookups, after the last `insert`: each sorted on a core of its own.
     mutating func seal() {
-        let sealed = Mutex(indexes)
-        indexes = []
-        DispatchQueue.concurrentPerform(iterations: sealed.withLock { $0.count }) { slot in
-            var index = sealed.withLock { indexes in
-                defer { indexes[slot] = KeyIndex(capacity: 0) }
-                return indexes[slot]
-            }
-            index.seal()
-            sealed.withLock { $0[slot] = index }
+        indexes.withUnsafeMutableBufferPointer { indexes in
+            // Each task seals its own element only.
+            nonisolated(unsafe) let indexes = indexes
+            DispatchQueue.concurrentPerform(iterations: indexes.count) { indexes[$0].seal() }
         }
-        indexes = sealed.withLock { $0 }
     }
 }
 
