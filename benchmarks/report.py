@@ -169,9 +169,31 @@ def table(run, data):
         print("| %s | %.2f s | %.2f s | %s | %s | %s | %s |" % (
             label, wall, cpu, format(round(n / wall) if wall > 0 else 0, ","), megabytes(rss), ratio_text, goal))
     print()
+    pairs = paired(run, "drift")
+    if pairs:
+        ratios = sorted(pairs)
+        middle = len(ratios) // 2
+        median = ratios[middle] if len(ratios) % 2 else (ratios[middle - 1] + ratios[middle]) / 2
+        if len(ratios) == 1:
+            print("(b) against a json.load run just before it: %.2f × json.load." % ratios[0])
+        else:
+            print("(b) against a json.load run just before each drift run: "
+                  "median %.2f × json.load, %.2f to %.2f over %d pairs." % (median, ratios[0], ratios[-1], len(ratios)))
+        print()
     repeats = len([name for name in os.listdir(run) if name.startswith("drift.") and name.endswith(".time")]) - 1
     print("users/s is N / wall time for every row; CPU is user + system time%s. Goal for every reconcile step: "
           "max RSS under 1 GB at 1M users." % ("; each step the fastest of %d runs" % repeats if repeats > 1 else ""))
+
+
+def paired(run, step):
+    """The wall time of each run of `step` over that of the run timed just before it (`beside`)."""
+    ratios = []
+    i = 1
+    while os.path.exists(os.path.join(run, "%s-beside.%d.time" % (step, i))):
+        before = measurement(os.path.join(run, "%s-beside.%d.time" % (step, i)))[0]
+        ratios.append(measurement(os.path.join(run, "%s.%d.time" % (step, i)))[0] / before)
+        i += 1
+    return ratios
 
 
 def linearity(runs):
