@@ -202,10 +202,8 @@ public struct Applier {
 private final class BatchesAhead: Sendable {
     private let plan: Plan
     private let batches: [ArraySlice<Int>]
-    /// Batches made ahead, by index.
-    private let made = Mutex<[Int: [PlanAction]]>([:])
-    /// The batch being made ahead, and how to wait for it.
-    private let making = Mutex<(index: Int, group: DispatchGroup)?>(nil)
+    /// The batch being made ahead: its index, how to wait for it, and the batch once made.
+    private let ahead = Mutex<(index: Int, group: DispatchGroup, batch: [PlanAction]?)?>(nil)
 
     init(plan: Plan, batches: [ArraySlice<Int>]) {
         self.plan = plan
@@ -214,19 +212,22 @@ private final class BatchesAhead: Sendable {
 
     /// Batch `index`, made now unless it was made ahead; starts making the one after it.
     func batch(_ index: Int) -> [PlanAction] {
-        if let ahead = making.withLock({ state in defer { state = nil }; return state }), ahead.index == index {
-            ahead.group.wait()
+        var batch: [PlanAction]?
+        if let group = ahead.withLock({ $0?.index == index ? $0?.group : nil }) {
+            group.wait()
+            batch = ahead.withLock { $0?.batch }
         }
-        let batch = made.withLock { $0.removeValue(forKey: index) } ?? make(index)
         if index + 1 < batches.count {
             let group = DispatchGroup()
-            making.withLock { $0 = (index + 1, group) }
+            ahead.withLock { $0 = (index + 1, group, nil) }
             DispatchQueue.global().async(group: group) { [self] in
                 let next = make(index + 1)
-                made.withLock { $0[index + 1] = next }
+                ahead.withLock { if $0?.index == index + 1 { $0?.batch = next } }
             }
+        } else {
+            ahead.withLock { $0 = nil }
         }
-        return batch
+        return batch ?? make(index)
     }
 
     private func make(_ index: Int) -> [PlanAction] {

@@ -34,9 +34,7 @@ extension SnapshotLoader {
             queue.stop()
             group.wait()
         }
-        assembly.expectedBytes = files.reduce(0) { total, file in
-            total + (((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.intValue ?? 0)
-        }
+        assembly.expectedBytes = totalBytes(of: files)
         for index in files.indices {
             let read = try queue.result(at: index).get()
             assembly.hasher.update(read.raw)

@@ -6,6 +6,11 @@ extension SnapshotLoader {
     /// then reports.
     public static func exportBytes(at path: String) -> Int? {
         guard let files = try? pageFiles(at: path) else { return nil }
+        return totalBytes(of: files)
+    }
+
+    /// The bytes of `files` together; nil when one cannot be looked at.
+    static func totalBytes(of files: [String]) -> Int? {
         var total = 0
         for file in files {
             guard let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber else { return nil }

@@ -18,7 +18,8 @@ final class WALCheckpointer: @unchecked Sendable {
     // lock, which is what makes sharing the object safe.
     private var connection: Database?
     private let condition = NSCondition()
-    private var commits = 0
+    /// A commit since the last checkpoint began.
+    private var pending = false
     private var finishing = false
     private var stopped = false
 
@@ -37,7 +38,7 @@ final class WALCheckpointer: @unchecked Sendable {
     /// A transaction committed: its frames are copied when the checkpoint in progress, if any, is done.
     func committed() {
         condition.withLock {
-            commits += 1
+            pending = true
             condition.signal()
         }
     }
@@ -54,9 +55,9 @@ final class WALCheckpointer: @unchecked Sendable {
     private func run() {
         condition.lock()
         while true {
-            while commits == 0 && !finishing { condition.wait() }
+            while !pending && !finishing { condition.wait() }
             let last = finishing
-            commits = 0
+            pending = false
             condition.unlock()
             // Passive: copies the frames no reader needs, without waiting for a lock or blocking
             // the writer. A failure leaves the frames to the next checkpoint, or the store's close.
