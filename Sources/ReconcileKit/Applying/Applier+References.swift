@@ -61,6 +61,21 @@ extension Applier {
         return batches.isEmpty ? [ArraySlice()] : batches
     }
 
+    /// `batches` with the last one split in halves, then halves of the second half, and so on while
+    /// a half keeps at least `floor` actions: 2,000 actions become batches of 1,000, 500, 250, 125
+    /// and 125. The order of the actions, and which batch comes before which, is unchanged.
+    static func tapered(_ batches: [ArraySlice<Int>], downTo floor: Int) -> [ArraySlice<Int>] {
+        guard var last = batches.last else { return batches }
+        var tapered = batches.dropLast() as ArraySlice
+        while last.count >= 2 * floor {
+            let half = last.count / 2
+            tapered.append(last.prefix(half))
+            last = last.dropFirst(half)
+        }
+        tapered.append(last)
+        return Array(tapered)
+    }
+
     /// `batch` with every reference filled in from `created` (source id -> target id of this run's
     /// creates) or, failing that, the links; an unresolved one is left unset with a warning, which
     /// also goes to the action's provisioning log row.

@@ -26,6 +26,9 @@ public struct Applier {
     /// Pages of write-ahead log at which a commit checkpoints it while applying (`PRAGMA wal_autocheckpoint`).
     static let checkpointPages = 65_536
 
+    /// The fewest actions `tapered(_:downTo:)` leaves in the last batch of a run with a checkpointer.
+    static let lastBatchFloor = 100
+
     /// The order actions are applied in: free userNames and seats before taking new ones.
     static let order: [PlanAction.Kind] = [.delete, .disable, .update, .link, .create, .skip]
 
@@ -38,7 +41,7 @@ public struct Applier {
     public func apply(
         _ plan: Plan, mode: String, checkFingerprint: Bool, runID: Int64? = nil, now: () -> String = Timestamp.now
     ) throws -> ApplyResult {
-        let batches = Self.batchIndices(plan.actions, size: target.batchSize)
+        var batches = Self.batchIndices(plan.actions, size: target.batchSize)
         progress?.begin(stage: "applying", total: plan.actions.count, unit: "actions")
         defer { progress?.finish() }
         // What the committed batches did; the batch in flight works on a copy.
@@ -69,15 +72,19 @@ public struct Applier {
         // upper levels, and a night's run holds no more memory than its plan did. Set for writing
         // only: reading the users for a plan scans them once and needs no cache.
         try state.database.execute("PRAGMA cache_size = \(bulk ? -131_072 : -32_768)")
-        // Each batch is made on another core while the one before it is written, with its creates'
-        // values mapped there: a first load's million creates are mapped again (`CreateMapping`)
-        // beside writing, not before each write.
-        let ahead = BatchesAhead(plan: plan, batches: batches)
         // Each batch's pages are copied from the write-ahead log into the file on the other core
         // while the next batch is written (`WALCheckpointer`), not all when the store closes. A bulk
         // load writes no log.
         let checkpointer = bulk ? nil : WALCheckpointer(for: state.database)
         defer { checkpointer?.finish() }
+        // What the last commit leaves to checkpoint is waited for before applying returns: a last
+        // batch in halves leaves that of a hundred actions, not of a full batch (0.15 to 0.2 s of
+        // 2,000 actions' pages copied and synced, at a million users).
+        if checkpointer != nil { batches = Self.tapered(batches, downTo: Self.lastBatchFloor) }
+        // Each batch is made on another core while the one before it is written, with its creates'
+        // values mapped there: a first load's million creates are mapped again (`CreateMapping`)
+        // beside writing, not before each write.
+        let ahead = BatchesAhead(plan: plan, batches: batches)
         func applyBatches(eachInATransaction: Bool) throws {
             repeat {
                 let batch = ahead.batch(start)

@@ -159,6 +159,24 @@ final class ApplyTests {
         #expect(file.runs == 2)
     }
 
+    @Test func theLastBatchIsAppliedInHalvesWhenTheLogIsCheckpointed() throws {
+        // Each batch's actions are logged at the time the batch began: a clock that moves on each
+        // reading tells the batches apart.
+        store.bulkLoadMinimum = .max
+        let users = (1...2_500).map { index in
+            StoreFixtures.user("source-\(index)", upn: "user\(index)@contoso.example", record: index)
+        }
+        var readings = 0
+        let result = try store.apply(try StoreFixtures.plan(users, against: store), mode: "apply", checkFingerprint: false) {
+            readings += 1
+            return String(format: "2026-02-03T04:%02d:00.000Z", readings)
+        }
+        #expect(result.applied == [.create: 2_500])
+        var sizes: [Int] = []
+        try database.prepare("SELECT count(*) FROM provisioning_log GROUP BY time ORDER BY time").forEachRow { sizes.append($0.int(0)) }
+        #expect(sizes == [2_000, 250, 125, 125])
+    }
+
     // MARK: - Update, link, disable, delete
 
     @Test func updateWritesChangesAndBumpsVersion() throws {

@@ -140,6 +140,17 @@ final class ManagerReferenceTests {
         #expect(Applier.batches(actions, size: 2_000).flatMap { $0.map(\.sourceId) } == expected)
     }
 
+    @Test func theLastBatchIsTaperedInHalvesKeepingTheOrder() {
+        let batches = [ArraySlice(0..<2_000), ArraySlice(2_000..<4_000)]
+        let tapered = Applier.tapered(batches, downTo: 100)
+        #expect(tapered.map(\.count) == [2_000, 1_000, 500, 250, 125, 125])
+        #expect(Array(tapered.joined()) == Array(0..<4_000))
+        // A last batch under twice the floor, and no batches, stay as they are.
+        #expect(Applier.tapered([ArraySlice(0..<199)], downTo: 100).map(\.count) == [199])
+        #expect(Applier.tapered([ArraySlice(0..<200)], downTo: 100).map(\.count) == [100, 100])
+        #expect(Applier.tapered([], downTo: 100).isEmpty)
+    }
+
     @Test func aLongManagementChainIsOrderedTopDownWithoutRecursion() {
         // 50,000 new users, each managed by the next: one level per user, the top one first.
         let count = 50_000
