@@ -77,9 +77,9 @@ public struct Applier {
         // load writes no log.
         let checkpointer = bulk ? nil : WALCheckpointer(for: state.database)
         defer { checkpointer?.finish() }
-        // What the last commit leaves to checkpoint is waited for before applying returns: a last
-        // batch in halves leaves that of a hundred actions, not of a full batch (0.15 to 0.2 s of
-        // 2,000 actions' pages copied and synced, at a million users).
+        // Applying returns once the checkpointer has copied what the last commit wrote: with the
+        // last batch in halves, that is about a hundred actions' pages, not a full batch's (at a
+        // million users, 0.15 to 0.2 s of copying and syncing while the writer waited).
         if checkpointer != nil { batches = Self.tapered(batches, downTo: Self.lastBatchFloor) }
         // Each batch is made on another core while the one before it is written, with its creates'
         // values mapped there: a first load's million creates are mapped again (`CreateMapping`)
