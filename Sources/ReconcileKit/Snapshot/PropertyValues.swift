@@ -35,34 +35,70 @@ public struct PropertyValues: Sendable, Equatable, Sequence, ExpressibleByDictio
 
     /// `values` over `layout`: one value per key, in the layout's order.
     init(layout: PropertyLayout, values: [JSONValue]) {
-        self.layout = layout
-        if let (texts, kinds) = Self.compacted(values) {
-            (self.texts, self.kinds, general) = (texts, kinds, [])
-        } else {
-            (texts, kinds, general) = ([], 0, values)
+        guard values.count <= Kind.slots, values.allSatisfy({ Self.scalar($0) != nil }) else {
+            self.init(layout: layout, texts: [], kinds: 0, general: values)
+            return
         }
+        self.init(layout: layout) { values[$0] }
     }
 
-    /// `values` as texts and kinds, or `nil` when one is an array or an object, or there are more
-    /// than `Kind.slots`.
-    private static func compacted(_ values: [JSONValue]) -> (texts: [String?], kinds: UInt64)? {
-        guard values.count <= Kind.slots else { return nil }
+    private init(layout: PropertyLayout, texts: [String?], kinds: UInt64, general: [JSONValue]) {
+        (self.layout, self.texts, self.kinds, self.general) = (layout, texts, kinds, general)
+    }
+
+    /// The values `value` gives for each slot of `layout` in turn, kept as texts and kinds as they
+    /// come (no array of `JSONValue`s first): the export reader's path for each record.
+    init(layout: PropertyLayout, value: (Int) -> JSONValue) {
+        self.layout = layout
+        let count = layout.keys.count
+        guard count <= Kind.slots else {
+            (texts, kinds, general) = ([], 0, (0..<count).map(value))
+            return
+        }
         var texts: [String?] = []
-        texts.reserveCapacity(values.count)
+        texts.reserveCapacity(count)
         var kinds: UInt64 = 0
-        for (slot, value) in values.enumerated() {
-            let (kind, text): (Kind, String?)
-            switch value {
-            case .null: (kind, text) = (.null, nil)
-            case .string(let string): (kind, text) = (.string, string)
-            case .number(let literal): (kind, text) = (.number, literal)
-            case .bool(let flag): (kind, text) = (flag ? .true : .false, nil)
-            case .array, .object: return nil
+        for slot in 0..<count {
+            let next = value(slot)
+            guard let (kind, text) = Self.scalar(next) else {
+                // An array or an object: every value as it is, those kept so far made values again.
+                var general = texts.indices.map { Self.value(Self.kind(inSlot: $0, of: kinds), text: texts[$0]) }
+                general.reserveCapacity(count)
+                general.append(next)
+                for rest in (slot + 1)..<count { general.append(value(rest)) }
+                (self.texts, self.kinds, self.general) = ([], 0, general)
+                return
             }
             texts.append(text)
             kinds |= kind.rawValue << (UInt64(slot) * Kind.bits)
         }
-        return (texts, kinds)
+        (self.texts, self.kinds, general) = (texts, kinds, [])
+    }
+
+    /// A string's or number's text and the value's kind; `nil` for an array or an object.
+    private static func scalar(_ value: JSONValue) -> (Kind, String?)? {
+        switch value {
+        case .null: return (.null, nil)
+        case .string(let string): return (.string, string)
+        case .number(let literal): return (.number, literal)
+        case .bool(let flag): return (flag ? .true : .false, nil)
+        case .array, .object: return nil
+        }
+    }
+
+    private static func kind(inSlot slot: Int, of kinds: UInt64) -> Kind? {
+        Kind(rawValue: (kinds >> (UInt64(slot) * Kind.bits)) & Kind.mask)
+    }
+
+    /// The value of `kind` with `text`, as `scalar(_:)` took it apart.
+    private static func value(_ kind: Kind?, text: String?) -> JSONValue {
+        switch kind {
+        case .string: return .string(text!)
+        case .number: return .number(text!)
+        case .false: return .bool(false)
+        case .true: return .bool(true)
+        case .null, nil: return .null
+        }
     }
 
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
@@ -71,14 +107,7 @@ public struct PropertyValues: Sendable, Equatable, Sequence, ExpressibleByDictio
 
     /// The value in `slot` of the layout.
     private func value(inSlot slot: Int) -> JSONValue {
-        guard general.isEmpty else { return general[slot] }
-        switch Kind(rawValue: (kinds >> (UInt64(slot) * Kind.bits)) & Kind.mask) {
-        case .string: return .string(texts[slot]!)
-        case .number: return .number(texts[slot]!)
-        case .false: return .bool(false)
-        case .true: return .bool(true)
-        case .null, nil: return .null
-        }
+        general.isEmpty ? Self.value(Self.kind(inSlot: slot, of: kinds), text: texts[slot]) : general[slot]
     }
 
     public subscript(key: String) -> JSONValue? {

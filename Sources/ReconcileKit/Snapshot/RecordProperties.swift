@@ -40,16 +40,11 @@ struct RecordProperties {
             return PropertyValues(document.properties(of: members)).keeping(selection)
         }
         recordStrings.removeAll(keepingCapacity: true)
-        var values: [JSONValue] = []
-        values.reserveCapacity(positions.count)
-        for (slot, position) in positions.enumerated() {
-            var value = GraphDocument.normalized(members[members.startIndex + position].value)
-            if case .string(let text) = value, text.utf8.count > Self.inlineLength {
-                value = .string(share(text, table: tables[slot]))
-            }
-            values.append(value)
+        return PropertyValues(layout: layout) { slot in
+            let value = GraphDocument.normalized(members[members.startIndex + positions[slot]].value)
+            guard case .string(let text) = value, text.utf8.count > Self.inlineLength else { return value }
+            return .string(share(text, table: tables[slot]))
         }
-        return PropertyValues(layout: layout, values: values)
     }
 
     /// The shape of a record with `members`, moved to the front of `shapes`.

@@ -139,6 +139,8 @@ private let samplePage = #"""
           {"id": "u7", "jobTitle": "\(decomposed)", "AdditionalProperties": {"jobTitle": "lifted", "Dept": "/Date(1629379531000)/"}},
           {"id": "u8", "jobTitle": "\(decomposed)", "history": [{"at": "/Date(0)/"}], "Über": "\(composed)"},
           {"id": "u9", "jobTitle": "\(decomposed)", "history": [{"at": "/Date(0)/"}], "Über": "\(composed)"},
+          {"id": "w1", "a": -1.5e3, "b": true, "c": null, "d": "\(longTitle)", "zz": ["/Date(0)/"], "zzz": false},
+          {"id": "w2", "a": 7, "b": false, "c": "/Date(1629379531000)/", "d": "\(composed)", "zz": {"k": 1}, "zzz": "\(longTitle)"},
           {"id": "u10", "jobTitle": "\(longTitle)", "Mail": "grace.hopper@contoso.example", "userPrincipalName": "grace@contoso.example"},
           \((0..<10).map { #"{"id": "v\#($0)", "p\#($0)": "\#(longTitle)"}"# }.joined(separator: ",")),
           {"id": "u11", "jobTitle": "\(longTitle)", "Mail": "ada.lovelace@contoso.example", "userPrincipalName": "ada.lovelace@contoso.example"}
