@@ -5,6 +5,13 @@ import Testing
     #expect(IdentityKey.normalize("Ada.Lovelace@ContosoPharma.EXAMPLE") == "ada.lovelace@contosopharma.example")
 }
 
+@Test func lowercasesEveryASCIICharacterAsUnicodeDoes() {
+    // Every ASCII character, the ones beside A-Z ('@', '[', '`', '{') among them.
+    let all = String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self)
+    #expect(IdentityKey.normalize(all) == all.lowercased())
+    #expect(IdentityKey.normalize("@[`{AZaz") == "@[`{azaz")
+}
+
 @Test func leavesLowercaseASCIINamesAsTheyAre() {
     #expect(IdentityKey.normalize("ada.lovelace@contosopharma.example") == "ada.lovelace@contosopharma.example")
     #expect(IdentityKey.normalize("") == "")
