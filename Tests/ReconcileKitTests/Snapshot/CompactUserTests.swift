@@ -22,6 +22,24 @@ struct CompactUserTests {
         #expect(Dictionary(uniqueKeysWithValues: properties.map { ($0, $1) }) == given)
     }
 
+    @Test func everyPropertyIsFoundByItsNameAndOnlyByANameEqualToIt() {
+        // Enough names that some share a place in the layout's table.
+        var given: [String: JSONValue] = [:]
+        for index in 0..<200 { given["property\(index)"] = .string("value \(index)") }
+        let properties = PropertyValues(given)
+        for (name, value) in given { #expect(properties[name] == value, "\(name)") }
+        for name in ["property200", "property", "", "Property1", "property1 ", "@removed"] {
+            #expect(properties[name] == nil, "\(name)")
+        }
+        // Names compare as Swift strings do: another spelling of the same text finds the property,
+        // by its bytes or not.
+        let unicode = PropertyValues(["zo\u{EB}": .string("composed"), "\u{212A}elvin": .string("kelvin sign")])
+        #expect(unicode["zoe\u{308}"] == .string("composed"))
+        #expect(unicode["zo\u{EB}"] == .string("composed"))
+        #expect(unicode["Kelvin"] == .string("kelvin sign"))
+        #expect(unicode["kelvin"] == nil)
+    }
+
     @Test func aRecordWithStructuredValuesOrManyPropertiesKeepsThemAsGiven() {
         let structured: [String: JSONValue] = [
             "id": .string("u1"), "businessphones": .array([.string("+1 617 555 0189")]),
