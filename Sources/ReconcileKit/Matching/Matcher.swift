@@ -162,17 +162,17 @@ struct TargetIndexes: Sendable {
     }
 
     /// The matching key at `path` of a user in place. userName and externalId, kept beside the
-    /// resource, are read where they are: a copy of the user, as `value(at:)` is called on, would
-    /// retain and release all its strings, a million times over.
+    /// resource, are read where they are (an empty one is none, as `TargetUser.value(at:)` has it):
+    /// going through `value(at:)` cost the indexes 40 % more instructions. The key is `Matcher.key`'s.
     private static func key(at path: SCIMPath) -> (UnsafePointer<TargetUser>) -> String? {
         if path == .userName {
             return { user in
                 let userName = user.pointee.userName
-                return userName.isEmpty ? nil : IdentityKey.normalize(userName)
+                return userName.isEmpty ? nil : Matcher.key(.string(userName), for: path)
             }
         }
         if path == .externalId {
-            return { user in user.pointee.externalId.flatMap { $0.isEmpty ? nil : $0 } }
+            return { user in user.pointee.externalId.flatMap { $0.isEmpty ? nil : Matcher.key(.string($0), for: path) } }
         }
         return { user in user.pointee.value(at: path).flatMap { Matcher.key($0, for: path) } }
     }

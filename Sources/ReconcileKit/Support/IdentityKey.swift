@@ -10,8 +10,7 @@ public enum IdentityKey {
     /// The normalized, case-folded key of `name`.
     public static func normalize(_ name: String) -> String {
         var name = name
-        name.makeContiguousUTF8()
-        switch name.utf8.withContiguousStorageIfAvailable(asciiKey) ?? .notASCII {
+        switch name.withUTF8(asciiKey) {
         case .same: return name
         case .lowered(let key): return key
         case .notASCII:
