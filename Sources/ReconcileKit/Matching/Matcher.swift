@@ -60,8 +60,7 @@ struct Matcher: Sendable {
     /// The index of the target user with `id`, if it exists.
     func target(id: String) -> Int? {
         guard let indexByID else { return dictionaryByID[id] }
-        var id = id
-        return id.withUTF8 { indexByID.position(ofUTF8: $0, in: targets) }
+        return id.withUTF8Bytes { indexByID.position(ofUTF8: $0, in: targets) }
     }
 
     /// The index of the target user the link of source user `sourceID` points at, if it exists.

@@ -9,8 +9,7 @@ enum ByteHash {
 
     /// The hash of `text`'s UTF-8 bytes (multiply-xorshift, eight bytes at a time).
     static func hash(_ text: String) -> UInt64 {
-        var text = text
-        return text.withUTF8 { hash($0) }
+        text.withUTF8Bytes { hash($0) }
     }
 
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
@@ -36,8 +35,7 @@ enum ByteHash {
     /// Whether `a` and `b` have the same UTF-8 bytes. `==` on strings tests canonical equivalence,
     /// which would let one spelling stand in for another.
     static func sameBytes(_ a: String, _ b: String) -> Bool {
-        var b = b
-        return b.withUTF8 { sameBytes(a, UnsafeRawBufferPointer($0)) }
+        b.withUTF8Bytes { sameBytes(a, UnsafeRawBufferPointer($0)) }
     }
 
     /// Whether `text`'s UTF-8 is `bytes`.
@@ -47,8 +45,7 @@ enum ByteHash {
 
     /// `text`'s UTF-8 against `bytes` as SQLite's BINARY collation orders them: -1, 0 or 1.
     static func compare(_ text: String, _ bytes: UnsafeRawBufferPointer) -> Int {
-        var text = text
-        return text.withUTF8 { utf8 in
+        text.withUTF8Bytes { utf8 in
             let common = min(utf8.count, bytes.count)
             let order = common == 0 ? 0 : memcmp(utf8.baseAddress!, bytes.baseAddress!, common)
             if order != 0 { return order < 0 ? -1 : 1 }

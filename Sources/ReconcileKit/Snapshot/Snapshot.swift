@@ -42,8 +42,7 @@ struct SnapshotPositions {
 
     /// The position of the user with `id`, if any.
     func position(of id: String) -> Int? {
-        var id = id
-        return id.withUTF8 { position(ofUTF8: $0) }
+        id.withUTF8Bytes { position(ofUTF8: $0) }
     }
 
     /// The position of the user whose id has `bytes` as its UTF-8, if any.

@@ -19,8 +19,7 @@ struct UserIDIndex: Sendable {
     /// then returns that user's position and records nothing.
     mutating func insert<User: IdentifiedUser>(_ id: String, at position: Int, of users: [User]) -> Int? {
         if dictionary != nil { return insertInDictionary(id, at: position) }
-        var id = id
-        let hash = id.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } ? ByteHash.hash(bytes) : nil }
+        let hash = id.withUTF8Bytes { bytes in bytes.allSatisfy { $0 < 0x80 } ? ByteHash.hash(bytes) : nil }
         guard let hash else {
             dictionary = Dictionary(users[..<position].enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
             slots = []

@@ -16,9 +16,8 @@ extension JSONValue {
     /// Whether two names are the same apart from case: `a.lowercased() == b.lowercased()`, without
     /// making either lowercased copy when both are ASCII (every SCIM attribute name is).
     static func sameName(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
-        let ascii = a.withUTF8 { a in
-            b.withUTF8 { b -> Bool? in
+        let ascii = a.withUTF8Bytes { a in
+            b.withUTF8Bytes { b -> Bool? in
                 guard a.allSatisfy({ $0 < 0x80 }), b.allSatisfy({ $0 < 0x80 }) else { return nil }
                 guard a.count == b.count else { return false }
                 for index in a.indices where a[index] != b[index] {

@@ -23,8 +23,7 @@ struct Digest64 {
     }
 
     mutating func combine(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in combine(bytes: UnsafeRawBufferPointer(bytes)) }
+        text.withUTF8Bytes { bytes in combine(bytes: UnsafeRawBufferPointer(bytes)) }
     }
 
     mutating func combine(bytes: UnsafeRawBufferPointer) {

@@ -9,8 +9,7 @@ import Foundation
 public enum IdentityKey {
     /// The normalized, case-folded key of `name`.
     public static func normalize(_ name: String) -> String {
-        var name = name
-        switch name.withUTF8(asciiKey) {
+        switch name.withUTF8Bytes(asciiKey) {
         case .same: return name
         case .lowered(let key): return key
         case .notASCII:

@@ -291,8 +291,8 @@ public struct JSONReader {
     mutating func readKey(slot: Int) throws(JSONError) -> String {
         let start = index + 1
         if slot >= 0, slot < recentKeys.count {
-            var cached = recentKeys[slot]
-            let length = cached.withUTF8 { utf8 in
+            let cached = recentKeys[slot]
+            let length = cached.withUTF8Bytes { utf8 in
                 let length = utf8.count
                 let matches = start + length < count && base[start + length] == .quote
                     && (length == 0 || memcmp(utf8.baseAddress!, base + start, length) == 0)

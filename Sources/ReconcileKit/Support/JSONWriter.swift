@@ -112,8 +112,7 @@ private struct Writer {
     }
 
     mutating func appendRaw(_ text: String) {
-        var text = text
-        text.withUTF8 { buffer.append(contentsOf: $0) }
+        text.withUTF8Bytes { buffer.append(contentsOf: $0) }
     }
 
     mutating func appendString(_ text: String) {
@@ -124,9 +123,8 @@ private struct Writer {
 extension JSONWriter {
     /// Appends `text` quoted, escaping per RFC 8259 §7 and copying unescaped runs in one go.
     static func appendString(_ text: String, to buffer: inout [UInt8]) {
-        var text = text
         buffer.append(UInt8(ascii: "\""))
-        text.withUTF8 { utf8 in
+        text.withUTF8Bytes { utf8 in
             var runStart = 0
             for (i, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
                 buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))

@@ -95,8 +95,7 @@ public struct SHA256: Sendable {
 
     /// Appends the UTF-8 encoding of `string` to the message.
     public mutating func update(_ string: String) {
-        var string = string
-        string.withUTF8 { update(UnsafeRawBufferPointer($0)) }
+        string.withUTF8Bytes { update(UnsafeRawBufferPointer($0)) }
     }
 
     // MARK: - Output
