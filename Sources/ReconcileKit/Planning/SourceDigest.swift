@@ -51,12 +51,8 @@ extension Digest64 {
         switch value {
         case .null: combine(UInt64(0))
         case .bool(let flag): combine(flag ? 1 : 2)
-        case .number(let text):
-            combine(3)
-            combine(text)
-        case .string(let text):
-            combine(4)
-            combine(text)
+        case .number(let text): combine(number: text)
+        case .string(let text): combine(string: text)
         case .array(let elements):
             combine(5 | UInt64(elements.count) << 8)
             for element in elements { combine(element) }
@@ -67,5 +63,17 @@ extension Digest64 {
                 combine(members[key]!)
             }
         }
+    }
+
+    /// Combines a JSON number, as `combine(.number(literal))` would.
+    mutating func combine(number literal: String) {
+        combine(3)
+        combine(literal)
+    }
+
+    /// Combines a JSON string, as `combine(.string(text))` would.
+    mutating func combine(string text: String) {
+        combine(4)
+        combine(text)
     }
 }

@@ -136,7 +136,20 @@ public struct PropertyValues: Sendable, Equatable, Sequence, ExpressibleByDictio
     /// digest, made once per layout.
     func combine(into digest: inout Digest64) {
         digest.combine(layout.keysDigest)
-        for slot in 0..<count { digest.combine(value(inSlot: slot)) }
+        guard general.isEmpty else {
+            for value in general { digest.combine(value) }
+            return
+        }
+        // From the texts and kinds as they are: making each value first would copy its text.
+        for slot in 0..<count {
+            switch Self.kind(inSlot: slot, of: kinds) {
+            case .string: digest.combine(string: texts[slot]!)
+            case .number: digest.combine(number: texts[slot]!)
+            case .false: digest.combine(JSONValue.bool(false))
+            case .true: digest.combine(JSONValue.bool(true))
+            case .null, nil: digest.combine(JSONValue.null)
+            }
+        }
     }
 
     /// Equal when they hold the same values under the same keys, whatever their layouts.

@@ -76,6 +76,21 @@ struct CompactUserTests {
         #expect(third.value != first.value)
     }
 
+    @Test func aCompactRecordDigestsAsEachOfItsValuesWould() {
+        // Held as texts and kinds, a record's digest is still its keys' and then each value's.
+        let record: [String: JSONValue] = [
+            "id": .string("a"), "accountenabled": .bool(true), "showinaddresslist": .bool(false), "faxnumber": .null,
+            "mail": .string("a@contoso.example"), "employeeid": .number("42"), "jobtitle": .string("42"),
+        ]
+        let values = PropertyValues(record)
+        var digest = Digest64()
+        values.combine(into: &digest)
+        var expected = Digest64()
+        expected.combine(PropertyLayout.shared(record.keys).keysDigest)
+        for key in values.keys { expected.combine(values[key]!) }
+        #expect(digest.value == expected.value)
+    }
+
     @Test func theHeldFormsStaySmall() {
         // A million of each are held through planning (README "Benchmarks").
         #expect(MemoryLayout<TargetUser>.stride <= 80)
