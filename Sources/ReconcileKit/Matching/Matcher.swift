@@ -57,6 +57,18 @@ struct Matcher: Sendable {
         return path == .externalId ? text : IdentityKey.normalize(text)
     }
 
+    /// `KeyIndex.digest(key(value, for: path))`, made from the key's bytes: a userName's key is
+    /// not made into a string of its own (`IdentityKey.withKeyBytes`).
+    static func keyDigest(_ value: SCIMValue, for path: SCIMPath) -> UInt64? {
+        guard case .string(let text) = value else { return nil }
+        return keyDigest(text, for: path)
+    }
+
+    /// The digest of `text`'s key at `path`, as `keyDigest(.string(text), for: path)`.
+    static func keyDigest(_ text: String, for path: SCIMPath) -> UInt64 {
+        path == .externalId ? KeyIndex.digest(text) : IdentityKey.withKeyBytes(of: text, KeyIndex.digest(bytes:))
+    }
+
     /// The index of the target user with `id`, if it exists.
     func target(id: String) -> Int? {
         guard let indexByID else { return dictionaryByID[id] }
@@ -147,11 +159,11 @@ struct TargetIndexes: Sendable {
                     return
                 }
                 let path = paths[task]
-                let key = Self.key(at: path)
+                let keyDigest = Self.keyDigest(at: path)
                 var index = KeyIndex(capacity: users.count)
                 for position in users.indices {
-                    guard let key = key(users.baseAddress! + position) else { continue }
-                    index.insert(position, digest: KeyIndex.digest(key))
+                    guard let digest = keyDigest(users.baseAddress! + position) else { continue }
+                    index.insert(position, digest: digest)
                 }
                 index.seal()
                 built.withLock { $0.byPath[path] = index }
@@ -160,20 +172,21 @@ struct TargetIndexes: Sendable {
         (self.byID, byPath) = built.withLock { ($0.byID, $0.byPath) }
     }
 
-    /// The matching key at `path` of a user in place. userName and externalId, kept beside the
-    /// resource, are read where they are (an empty one is none, as `TargetUser.value(at:)` has it):
-    /// going through `value(at:)` cost the indexes 40 % more instructions. The key is `Matcher.key`'s.
-    private static func key(at path: SCIMPath) -> (UnsafePointer<TargetUser>) -> String? {
+    /// The digest of the matching key at `path` of a user in place. userName and externalId, kept
+    /// beside the resource, are read where they are (an empty one is none, as
+    /// `TargetUser.value(at:)` has it): going through `value(at:)` cost the indexes 40 % more
+    /// instructions. The digest is `Matcher.keyDigest`'s.
+    private static func keyDigest(at path: SCIMPath) -> (UnsafePointer<TargetUser>) -> UInt64? {
         if path == .userName {
-            return { user in
-                let userName = user.pointee.userName
-                return userName.isEmpty ? nil : Matcher.key(.string(userName), for: path)
-            }
+            return { user in user.pointee.userName.isEmpty ? nil : Matcher.keyDigest(user.pointee.userName, for: path) }
         }
         if path == .externalId {
-            return { user in user.pointee.externalId.flatMap { $0.isEmpty ? nil : Matcher.key(.string($0), for: path) } }
+            return { user in
+                guard let externalId = user.pointee.externalId, !externalId.isEmpty else { return nil }
+                return Matcher.keyDigest(externalId, for: path)
+            }
         }
-        return { user in user.pointee.value(at: path).flatMap { Matcher.key($0, for: path) } }
+        return { user in user.pointee.value(at: path).flatMap { Matcher.keyDigest($0, for: path) } }
     }
 }
 
@@ -199,8 +212,13 @@ struct KeyIndex {
     }
 
     static func digest(_ key: String) -> UInt64 {
+        key.withUTF8Bytes(digest(bytes:))
+    }
+
+    /// The digest of a key given as its UTF-8 bytes: `digest(_:)` of the string they spell.
+    static func digest(bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var digest = Digest64()
-        digest.combine(key)
+        digest.combine(bytes: UnsafeRawBufferPointer(bytes))
         return digest.value
     }
 

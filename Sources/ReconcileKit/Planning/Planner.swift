@@ -380,8 +380,8 @@ struct SourceKeys {
         at position: Int, paths: [SCIMPath], into digests: inout [[(position: Int32, digest: UInt64)]], value: (Int, SCIMPath) -> SCIMValue?
     ) {
         for (slot, path) in paths.enumerated() {
-            guard let value = value(slot, path), let key = Matcher.key(value, for: path) else { continue }
-            digests[slot].append((Int32(position), KeyIndex.digest(key)))
+            guard let value = value(slot, path), let digest = Matcher.keyDigest(value, for: path) else { continue }
+            digests[slot].append((Int32(position), digest))
         }
     }
 

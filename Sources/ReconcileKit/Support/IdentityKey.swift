@@ -17,6 +17,44 @@ public enum IdentityKey {
         }
     }
 
+    /// Calls `body` with the UTF-8 of `normalize(name)`. An ASCII name's key is lowered into a
+    /// buffer on the stack, not into a string of its own: the digests of a million userNames'
+    /// keys are made twice a night (`Matcher.keyDigest`), and each string was an allocation.
+    static func withKeyBytes<Result>(of name: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        var result: Result?
+        name.withUTF8Bytes { bytes in
+            switch shape(bytes) {
+            case .notASCII: break
+            case .lowercase: result = body(bytes)
+            case .withCapitals:
+                result = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { key in
+                    lower(bytes, into: key)
+                    return body(UnsafeBufferPointer(key))
+                }
+            }
+        }
+        if let result { return result }
+        return normalize(name).withUTF8Bytes(body)
+    }
+
+    private enum ASCIIShape {
+        case lowercase, withCapitals, notASCII
+    }
+
+    private static func shape(_ bytes: UnsafeBufferPointer<UInt8>) -> ASCIIShape {
+        var hasCapital = false
+        for byte in bytes {
+            if byte >= 0x80 { return .notASCII }
+            if byte &- 0x41 < 26 { hasCapital = true }
+        }
+        return hasCapital ? .withCapitals : .lowercase
+    }
+
+    /// ASCII `bytes` with capitals lowered, into `key` (as many bytes).
+    private static func lower(_ bytes: UnsafeBufferPointer<UInt8>, into key: UnsafeMutableBufferPointer<UInt8>) {
+        for (index, byte) in bytes.enumerated() { key[index] = byte &- 0x41 < 26 ? byte | 0x20 : byte }
+    }
+
     private enum ASCIIKey {
         /// ASCII without capitals: the name is its own key.
         case same
@@ -28,15 +66,14 @@ public enum IdentityKey {
     /// The key of an ASCII name from its bytes in one pass (a million userNames are keyed twice a
     /// night: as the snapshot's users are matched and as the store's are indexed).
     private static func asciiKey(_ bytes: UnsafeBufferPointer<UInt8>) -> ASCIIKey {
-        var hasCapital = false
-        for byte in bytes {
-            if byte >= 0x80 { return .notASCII }
-            if byte &- 0x41 < 26 { hasCapital = true }
+        switch shape(bytes) {
+        case .notASCII: return .notASCII
+        case .lowercase: return .same
+        case .withCapitals:
+            return .lowered(String(unsafeUninitializedCapacity: bytes.count) { key in
+                lower(bytes, into: key)
+                return bytes.count
+            })
         }
-        guard hasCapital else { return .same }
-        return .lowered(String(unsafeUninitializedCapacity: bytes.count) { key in
-            for (index, byte) in bytes.enumerated() { key[index] = byte &- 0x41 < 26 ? byte | 0x20 : byte }
-            return bytes.count
-        })
     }
 }

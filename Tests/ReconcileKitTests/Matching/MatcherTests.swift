@@ -175,3 +175,18 @@ private func userNameOnly() throws -> Mapping {
     #expect(matcher.target(id: "t1") == 2)
     #expect(matcher.target(id: "t2") == 1)
 }
+
+@Test func aKeysDigestIsTheDigestOfTheKeyWhateverTheName() throws {
+    // Indexes and source keys digest keys from their bytes; lookups digest the key string.
+    let names = [
+        "alice@contoso.example", "Alice.Smith@Contoso.EXAMPLE", "ZOE@X", "", "a", "Zoe\u{308}@contoso.example",
+        "STRASSE@x", "Stra\u{DF}e@x", "\u{212A}elvin@x", String(repeating: "Long.Name", count: 40),
+    ]
+    for name in names {
+        for path in [SCIMPath.userName, .externalId, SCIMPath(attribute: "emails", typeFilter: "work", subAttribute: "value")] {
+            let key = try #require(Matcher.key(.string(name), for: path))
+            #expect(Matcher.keyDigest(.string(name), for: path) == KeyIndex.digest(key), "\(path) \(name)")
+        }
+    }
+    #expect(Matcher.keyDigest(.bool(true), for: .userName) == nil)
+}
