@@ -22,7 +22,9 @@ struct Matcher: Sendable {
     }
 
     let targets: [TargetUser]
-    let links: [String: String]
+    /// The links, when made already; else `linkTable` makes them if a user needs them.
+    private let links: [String: String]?
+    private let linkTable: Links
     let matchingPaths: [SCIMPath]
     /// The target users by id (`UserIDIndex`), or by a dictionary in which the last of users
     /// sharing an id wins (a server that gives two users one id).
@@ -38,8 +40,13 @@ struct Matcher: Sendable {
     /// - Parameter prebuilt: indexes of `targets` made beforehand (`TargetIndexes`); the paths they
     ///   lack are indexed now.
     init(targets: [TargetUser], links: [String: String], matchingPaths: [SCIMPath], prebuilt: TargetIndexes? = nil) {
+        self.init(targets: targets, links: Links(links), matchingPaths: matchingPaths, prebuilt: prebuilt)
+    }
+
+    init(targets: [TargetUser], links: Links, matchingPaths: [SCIMPath], prebuilt: TargetIndexes? = nil) {
         self.targets = targets
-        self.links = links
+        self.links = links.madeDictionary
+        linkTable = links
         self.matchingPaths = matchingPaths
         let built = TargetIndexes(targets, paths: matchingPaths.filter { prebuilt?.byPath[$0] == nil }, byID: prebuilt == nil)
         indexByID = prebuilt?.byID ?? built.byID
@@ -77,12 +84,14 @@ struct Matcher: Sendable {
 
     /// The index of the target user the link of source user `sourceID` points at, if it exists.
     func linkedTarget(of sourceID: String) -> Int? {
-        links[sourceID].flatMap { target(id: $0) }
+        (links ?? linkTable.dictionary)[sourceID].flatMap { target(id: $0) }
     }
 
     /// Matches one desired user.
-    func match(_ desired: DesiredUser) -> Outcome {
-        if let index = linkedTarget(of: desired.source.id) {
+    /// - Parameter linked: `linkedTarget(of:)` for the user, when known already (`SnapshotLinks`):
+    ///   `.some(nil)` for a user not linked to any target user.
+    func match(_ desired: DesiredUser, linked: Int?? = nil) -> Outcome {
+        if let index = linked ?? linkedTarget(of: desired.source.id) {
             return .linked(index)
         }
         var hadValue = false
@@ -117,16 +126,17 @@ struct Matcher: Sendable {
 
 /// Target id -> the source id linked to it, inverted from the links when first asked (from any thread).
 private final class ManagedBy: Sendable {
-    private let links: [String: String]
+    private let links: Links
     private let sources = Mutex<[String: String]?>(nil)
 
-    init(links: [String: String]) {
+    init(links: Links) {
         self.links = links
     }
 
     func source(of targetID: String) -> String? {
         sources.withLock { sources in
             if sources == nil {
+                let links = links.dictionary
                 var inverted: [String: String] = [:]
                 inverted.reserveCapacity(links.count)
                 for (source, target) in links { inverted[target] = source }

@@ -84,8 +84,10 @@ extension Planner {
             // The record's digest, made once: checked against the stored one, and kept with what is written.
             let record = keepsSourceDigests ? sourceDigest.record(user) : nil
             // A managed user in line whose record has not changed since: its keys are all it is mapped for.
+            // The link as the store found it for this snapshot, else by id (`nil` before it is looked up).
+            let linked = linksFound?.link(at: position)
             if skipsUnchangedRecords, let record,
-               let index = linksFound?.linkedTarget(at: position) ?? matcher.linkedTarget(of: user.id),
+               let index = linked ?? matcher.linkedTarget(of: user.id),
                let recorded = target.users[index].sourceDigest, recorded == SourceDigest.marking(record, active: target.users[index].active),
                let values = try? mapper.matchingValues(user) {
                 SourceKeys.collect(at: position, paths: matchingPaths, into: &result.keys) { slot, _ in values[slot] }
@@ -106,7 +108,7 @@ extension Planner {
                 result.actions.append(skip(user, .missingRequiredAttribute, "the mapping gives no userName, which SCIM requires (RFC 7643 §4.1.1)"))
                 continue
             }
-            let outcome = matcher.match(desired)
+            let outcome = matcher.match(desired, linked: linked)
             let source = record.map { SourceDigest.marking($0, active: desired.active) }
             // A managed user in line keeps only its position: a million users are not held as mapped values.
             if decidesEarly, case .linked(let index) = outcome, isApplied(desired, target.users[index]) {

@@ -15,8 +15,11 @@ public struct Planner: Sendable {
         }
         /// Source id -> target id for every user this job created or matched.
         public var links: [String: String] {
-            didSet { snapshotLinks = nil }
+            get { linkTable.dictionary }
+            set { (linkTable, snapshotLinks) = (Links(newValue), nil) }
         }
+        /// `links`, made when first asked for (`Links`): a plan with `snapshotLinks` seldom needs them.
+        var linkTable: Links
         public var kind: String
         public var location: String
         public var fingerprint: String
@@ -30,8 +33,12 @@ public struct Planner: Sendable {
         var indexes: TargetIndexes?
 
         public init(users: [TargetUser], links: [String: String], kind: String, location: String, fingerprint: String) {
+            self.init(users: users, linkTable: Links(links), kind: kind, location: location, fingerprint: fingerprint)
+        }
+
+        init(users: [TargetUser], linkTable: Links, kind: String, location: String, fingerprint: String) {
             self.users = users
-            self.links = links
+            self.linkTable = linkTable
             self.kind = kind
             self.location = location
             self.fingerprint = fingerprint
@@ -72,7 +79,7 @@ public struct Planner: Sendable {
     ) -> Plan {
         let mapper = Mapper(mapping: mapping)
         let matchingPaths = mapping.matchingPaths
-        let matcher = Matcher(targets: target.users, links: target.links, matchingPaths: matchingPaths, prebuilt: target.indexes)
+        let matcher = Matcher(targets: target.users, links: target.linkTable, matchingPaths: matchingPaths, prebuilt: target.indexes)
         var actions: [PlanAction] = []
         var noChange = 0
         var notProvisioned = 0

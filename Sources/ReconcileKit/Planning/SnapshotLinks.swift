@@ -11,6 +11,9 @@ struct SnapshotLinks: Sendable {
     let linkedTarget: [Int32]
     /// The links whose source is not in the snapshot, in target id order.
     let missing: [(source: String, target: String)]
+    /// Whether no two snapshot users share an id (an export's never do: the loader refuses one):
+    /// then -1 in `linkedTarget` says the user's id is linked to no target user there is.
+    let idsAreUnique: Bool
 
     /// Whether these are the links to `snapshot`.
     func describe(_ snapshot: Snapshot) -> Bool {
@@ -21,5 +24,13 @@ struct SnapshotLinks: Sendable {
     func linkedTarget(at position: Int) -> Int? {
         let index = linkedTarget[position]
         return index < 0 ? nil : Int(index)
+    }
+
+    /// What `Matcher.linkedTarget(of:)` gives for the snapshot user at `position`, when these
+    /// links can tell (`.some(nil)`: linked to no target user); `nil` when the links by id must.
+    func link(at position: Int) -> Int?? {
+        let index = linkedTarget[position]
+        if index >= 0 { return .some(Int(index)) }
+        return idsAreUnique ? .some(nil) : nil
     }
 }

@@ -40,6 +40,14 @@ struct SnapshotPositions {
     let users: [DirectoryUser]
     let storage: Storage
 
+    /// Whether no two users share an id: the loader's index holds no duplicate (the loader refuses one).
+    var idsAreUnique: Bool {
+        switch storage {
+        case .index: return true
+        case .dictionary(let byID): return byID.count == users.count
+        }
+    }
+
     /// The position of the user with `id`, if any.
     func position(of id: String) -> Int? {
         id.withUTF8Bytes { position(ofUTF8: $0) }

@@ -74,21 +74,27 @@ public final class RunState {
     /// time-ordered (`TimeOrderedID`): most links' users are next to the last one's, which is
     /// tried before searching.
     public func linksBySource(sharingStringsOf users: [TargetUser]) throws -> [String: String] {
-        try linksBySource(sharingStringsOf: users, describing: nil).links
+        try linksBySource(sharingStringsOf: users, describing: nil).links.dictionary
     }
 
     /// `linksBySource(sharingStringsOf:)`, and what the links are to a snapshot (`SnapshotLinks`),
     /// found in the same walk. `externalIds` gives, per user, the snapshot position of the user whose
     /// id is its externalId (-1 for none), as reading the users found them: a link whose source is
     /// that externalId needs no lookup, and only the others are looked up among the snapshot's users.
+    ///
+    /// With a snapshot, the links by source id are made only if asked for (`Links`): the walk keeps
+    /// each link as its user's position when it runs from the user's externalId to its id (the
+    /// default mapping's links), else as its two strings.
     func linksBySource(
         sharingStringsOf users: [TargetUser], describing snapshot: (snapshot: Snapshot, externalIds: [Int32])?
-    ) throws -> (links: [String: String], snapshot: SnapshotLinks?) {
-        var links: [String: String] = [:]
-        links.reserveCapacity(users.count)
+    ) throws -> (links: Links, snapshot: SnapshotLinks?) {
         let byID = snapshot?.snapshot.positions()
         var linked = [Int32](repeating: -1, count: byID?.users.count ?? 0)
         var missing: [(source: String, target: String)] = []
+        // In row order: a user's position in `users`, or -1 - a position in `others`.
+        var rows: [Int32] = []
+        rows.reserveCapacity(users.count)
+        var others: [(source: String, target: String)] = []
         var next = 0
         let statement = try database.prepare("SELECT source_id, target_id FROM links ORDER BY rowid")
         try statement.forEachRow { row in
@@ -99,7 +105,8 @@ public final class RunState {
             guard let found else {
                 let position = lookedUp()
                 let (source, target) = (row.text(0), row.text(1))
-                links[source] = target
+                rows.append(-1 - Int32(others.count))
+                others.append((source, target))
                 if byID != nil, position == nil { missing.append((source, target)) }
                 return
             }
@@ -111,22 +118,41 @@ public final class RunState {
             let source: String
             let position: Int?
             if let externalId = users[next].externalId, row.withTextBytes(0, { ByteHash.sameBytes(externalId, $0) }) {
-                source = externalId
-                let found = snapshot?.externalIds[next] ?? -1
-                position = found < 0 ? nil : Int(found)
+                (source, position) = (externalId, snapshot.flatMap { $0.externalIds[next] < 0 ? nil : Int($0.externalIds[next]) })
+                rows.append(Int32(next))
             } else {
-                source = row.text(0)
-                position = lookedUp()
+                (source, position) = (row.text(0), lookedUp())
+                rows.append(-1 - Int32(others.count))
+                others.append((source, users[next].id))
             }
-            links[source] = users[next].id
             if let position {
                 linked[position] = Int32(next)
             } else if byID != nil {
                 missing.append((source, users[next].id))
             }
         }
-        guard let snapshot = snapshot?.snapshot else { return (links, nil) }
-        return (links, SnapshotLinks(sha256: snapshot.sha256, userCount: snapshot.users.count, linkedTarget: linked, missing: missing))
+        let (kept, keptOthers) = (rows, others)
+        let links = { @Sendable in Self.dictionary(of: kept, others: keptOthers, users: users) }
+        guard let snapshot = snapshot?.snapshot, let byID else { return (Links(links()), nil) }
+        return (Links(making: links), SnapshotLinks(
+            sha256: snapshot.sha256, userCount: snapshot.users.count, linkedTarget: linked, missing: missing,
+            idsAreUnique: byID.idsAreUnique))
+    }
+
+    /// The links by source id that `rows` and `others` hold (`linksBySource`), in row order: where
+    /// two sources are equal strings, the later row's link is kept.
+    private static func dictionary(of rows: [Int32], others: [(source: String, target: String)], users: [TargetUser]) -> [String: String] {
+        var links: [String: String] = [:]
+        links.reserveCapacity(rows.count)
+        for row in rows {
+            if row >= 0 {
+                links[users[Int(row)].externalId!] = users[Int(row)].id
+            } else {
+                let (source, target) = others[Int(-1 - row)]
+                links[source] = target
+            }
+        }
+        return links
     }
 
     /// The position in `users` (in id order, by bytes as SQLite orders them) of the user whose id

@@ -176,7 +176,7 @@ public final class SQLiteStore: ProvisioningTarget {
         // the users meanwhile, by id and by the default mapping's matching attributes, for the
         // planner's matcher.
         nonisolated(unsafe) let runState = runState
-        let read = Mutex<Result<(links: [String: String], snapshot: SnapshotLinks?), any Error>?>(nil)
+        let read = Mutex<Result<(links: Links, snapshot: SnapshotLinks?), any Error>?>(nil)
         let indexed = Mutex<TargetIndexes?>(nil)
         DispatchQueue.concurrentPerform(iterations: snapshot == nil ? 1 : 2) { task in
             if task == 0 {
@@ -188,7 +188,7 @@ public final class SQLiteStore: ProvisioningTarget {
             }
         }
         let (links, snapshotLinks) = try read.withLock { $0! }.get()
-        var state = Planner.TargetState(users: users, links: links, kind: "sqlite", location: path, fingerprint: try fingerprint())
+        var state = Planner.TargetState(users: users, linkTable: links, kind: "sqlite", location: path, fingerprint: try fingerprint())
         state.keepsDigests = true
         state.snapshotLinks = snapshotLinks
         state.indexes = indexed.withLock { $0 }

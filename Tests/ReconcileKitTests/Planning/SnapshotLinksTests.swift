@@ -61,6 +61,32 @@ final class SnapshotLinksTests {
         #expect(with.actions.contains { $0.kind == .skip && $0.sourceId == "bob-id" && $0.reason == .identityConflict })
     }
 
+    @Test func aPlanOfAnExportWithUniqueIDsLeavesTheLinksByIDUnmade() throws {
+        // Alice changed, Bob's link runs from no externalId of his account, Dave is new, Carol is gone.
+        let snapshot = StoreFixtures.snapshot([
+            StoreFixtures.alice(jobTitle: "Head of Chemistry"), StoreFixtures.bob(),
+            StoreFixtures.user("dave-id", upn: "dave@contoso.example", record: 3),
+        ])
+        let planner = Planner(mapping: .uiPath)
+        var state = try store.targetState(sharingStringsOf: snapshot)
+        #expect(try #require(state.snapshotLinks).idsAreUnique)
+        let with = planner.plan(snapshot: snapshot, target: state, createdAt: StoreFixtures.planTime)
+        #expect(state.linkTable.madeDictionary == nil)
+        // Asked for, the links are all there, and planning through them gives the same plan.
+        #expect(state.links == (try store.links()))
+        state.snapshotLinks = nil
+        let without = planner.plan(snapshot: snapshot, target: state, createdAt: StoreFixtures.planTime)
+        #expect(with == without)
+        #expect(with.actions.map { "\($0.kind) \($0.sourceId ?? "")" }.sorted() == ["create dave-id", "disable carol-id", "update alice-id"])
+    }
+
+    @Test func aLaterUserWithAnIDAlreadySeenIsLeftToTheLinksByID() throws {
+        let found = try #require(try store.targetState(sharingStringsOf: snapshot).snapshotLinks)
+        #expect(!found.idsAreUnique)
+        #expect(found.link(at: 0) == .some(found.linkedTarget(at: 0)))
+        #expect(found.link(at: 2) == nil)
+    }
+
     @Test func theyAreForgottenWhenTheUsersOrLinksChange() throws {
         var state = try store.targetState(sharingStringsOf: snapshot)
         #expect(state.indexes != nil && state.snapshotLinks != nil)

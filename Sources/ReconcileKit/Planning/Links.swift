@@ -1,0 +1,35 @@
+import Synchronization
+
+/// Source id -> target id for every user this job manages (`Planner.TargetState.links`), made
+/// into a dictionary when first asked for. The embedded store reads its links for a snapshot
+/// (`SnapshotLinks`), where a night's plan finds them by snapshot position: a dictionary of a
+/// million links took one core over a second to build, and the plan seldom needs it.
+final class Links: Sendable {
+    private let made: Mutex<[String: String]?>
+    private let make: @Sendable () -> [String: String]
+
+    /// Links given as a dictionary.
+    init(_ dictionary: [String: String]) {
+        made = Mutex(dictionary)
+        make = { [:] }
+    }
+
+    /// Links that `make` gives when first asked for.
+    init(making make: @escaping @Sendable () -> [String: String]) {
+        made = Mutex(nil)
+        self.make = make
+    }
+
+    /// The links, made now if they were not yet.
+    var dictionary: [String: String] {
+        made.withLock { made in
+            if made == nil { made = make() }
+            return made!
+        }
+    }
+
+    /// The links if they are made already; `nil` while they wait for `dictionary`.
+    var madeDictionary: [String: String]? {
+        made.withLock { $0 }
+    }
+}
