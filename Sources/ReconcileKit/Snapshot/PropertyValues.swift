@@ -145,9 +145,7 @@ public struct PropertyValues: Sendable, Equatable, Sequence, ExpressibleByDictio
             switch Self.kind(inSlot: slot, of: kinds) {
             case .string: digest.combine(string: texts[slot]!)
             case .number: digest.combine(number: texts[slot]!)
-            case .false: digest.combine(JSONValue.bool(false))
-            case .true: digest.combine(JSONValue.bool(true))
-            case .null, nil: digest.combine(JSONValue.null)
+            case let kind: digest.combine(Self.value(kind, text: nil))
             }
         }
     }
@@ -196,8 +194,7 @@ final class PropertyLayout: Sendable {
 
     /// The slot of `key`, as `slot[key]` finds it.
     func slot(of key: String) -> Int? {
-        var key = key
-        let found = key.withUTF8 { bytes -> (slot: Int?, ascii: Bool) in
+        let found = key.withUTF8Bytes { bytes -> (slot: Int?, ascii: Bool) in
             var position = Int(truncatingIfNeeded: ByteHash.hash(bytes)) & mask
             while table[position] != 0 {
                 let index = Int(table[position]) - 1
